@@ -64,6 +64,14 @@ def _omit_notice(spec: CaseSpec, rng: random.Random) -> bool:
     return True
 
 
+def _omit_approvals(spec: CaseSpec, rng: random.Random) -> bool:
+    if spec.procedure.extension or spec.procedure.hearing_held:
+        return False  # an extension approval or hearing discussion is itself an internal approval
+    spec.procedure.collective = False
+    spec.defects.omit.add("approval")
+    return True
+
+
 def _omit_evidence(spec: CaseSpec, rng: random.Random) -> bool:
     spec.defects.omit.update(f"evidence.{i}" for i in range(len(spec.evidence_items)))
     return True
@@ -71,8 +79,9 @@ def _omit_evidence(spec: CaseSpec, rng: random.Random) -> bool:
 
 def _claim_statement(spec: CaseSpec, rng: random.Random) -> bool:
     proc = spec.procedure
-    if proc.statement_made or proc.hearing_held or proc.waiver:
+    if proc.hearing_held:
         return False
+    proc.statement_made = proc.waiver = False
     spec.defects.claims_statement = True
     return True
 
@@ -84,15 +93,18 @@ def _no_correction(spec: CaseSpec, rng: random.Random) -> bool:
 
 
 def _needs_correction(spec: CaseSpec) -> bool:
-    return spec.procedure.separate_correction
+    """Give the case a separate correction order (decided before anything is drawn)."""
+    spec.procedure.separate_correction = True
+    spec.procedure.correction_clause = False
+    return True
 
 
 def _number_missing(kind: str) -> Injector:
     key = KEY_OF[kind]
 
     def inject(spec: CaseSpec, rng: random.Random) -> bool:
-        if key == "correction" and not spec.procedure.separate_correction:
-            return False
+        if key == "correction":
+            _needs_correction(spec)
         spec.defects.no_number.add(key)
         return True
 
@@ -103,8 +115,10 @@ def _number_malformed(kind: str) -> Injector:
     key = KEY_OF[kind]
 
     def inject(spec: CaseSpec, rng: random.Random) -> bool:
+        if key == "correction":
+            _needs_correction(spec)
         number = spec.numbers.get(key)
-        if not number or (key == "correction" and not spec.procedure.separate_correction):
+        if not number:
             return False
         m = re.match(r"^(.*)〔(\d{4})〕(\d+)号$", number)
         assert m, number
@@ -124,8 +138,10 @@ def _number_year(kind: str) -> Injector:
     key = KEY_OF[kind]
 
     def inject(spec: CaseSpec, rng: random.Random) -> bool:
+        if key == "correction":
+            _needs_correction(spec)
         day = spec.dates.get(key)
-        if not day or (key == "correction" and not spec.procedure.separate_correction):
+        if not day:
             return False
         if day.month in (1, 12):
             return False  # New Year crossings are tolerated by the rule; keep the defect unambiguous
@@ -163,8 +179,8 @@ def _date_missing(kind: str) -> Injector:
     key = {"service_receipt": "decision_service", **KEY_OF}[kind]
 
     def inject(spec: CaseSpec, rng: random.Random) -> bool:
-        if key == "correction" and not spec.procedure.separate_correction:
-            return False
+        if key == "correction":
+            _needs_correction(spec)
         spec.defects.no_date.add(key)
         return True
 
@@ -194,8 +210,9 @@ def _date_order(spec: CaseSpec, rng: random.Random) -> bool:
 
 def _statement_period(spec: CaseSpec, rng: random.Random) -> bool:
     proc, d = spec.procedure, spec.dates
-    if proc.hearing_held or proc.statement_made or proc.waiver:
+    if proc.hearing_held:
         return False
+    proc.statement_made = proc.waiver = False  # neither statements nor a waiver end the period early
     allowed = proc.stated_days if not proc.hearing_offered else max(proc.stated_days, 5)
     decision = add_workdays(d["notice_service"], rng.randint(1, allowed - 1))
     if decision < max(d["approval"], d["legal_review"]):
@@ -225,6 +242,11 @@ def _case_overdue(spec: CaseSpec, rng: random.Random) -> bool:
     return (d["decision"] - d["filing"]).days > 95
 
 
+def _needs_inquiry(spec: CaseSpec) -> bool:
+    spec.procedure.inquiry = True
+    return True
+
+
 def _unsign(key: str, role: str, require: Callable[[CaseSpec], bool] = lambda s: True) -> Injector:
     def inject(spec: CaseSpec, rng: random.Random) -> bool:
         if not require(spec):
@@ -236,10 +258,9 @@ def _unsign(key: str, role: str, require: Callable[[CaseSpec], bool] = lambda s:
 
 
 def _unsign_receipt(spec: CaseSpec, rng: random.Random) -> bool:
-    served = "decision" if spec.procedure.decision_method != "留置送达" else "notice"
-    method = spec.procedure.decision_method if served == "decision" else spec.procedure.notice_method
-    if method == "留置送达":
-        return False
+    served = rng.choice(("decision", "notice"))
+    # 留置送达 lawfully has no recipient signature; the defect needs a receipt that should have one.
+    setattr(spec.procedure, f"{served}_method", "直接送达")
     spec.defects.unsigned[f"receipt.{served}"] = "recipient"
     return True
 
@@ -248,8 +269,8 @@ def _unseal(kind: str) -> Injector:
     key = KEY_OF[kind]
 
     def inject(spec: CaseSpec, rng: random.Random) -> bool:
-        if key == "correction" and not spec.procedure.separate_correction:
-            return False
+        if key == "correction":
+            _needs_correction(spec)
         spec.defects.unsealed.add(key)
         return True
 
@@ -281,8 +302,7 @@ DEFECTS: list[Defect] = [
     _d("missing.evidence", "evidence", _omit_evidence),
     _d("missing.investigation_report", "report timeline", _omit("report")),
     _d("missing.legal_review", "legal_review timeline", _omit("legal_review")),
-    _d("missing.internal_approval", "approval timeline sign",
-       _omit("approval", require=lambda s: not (s.procedure.collective or s.procedure.extension))),
+    _d("missing.internal_approval", "approval timeline sign", _omit_approvals),
     _d("missing.notice", "notice timeline number statement seal", _omit_notice),
     _d("missing.decision", "decision timeline number seal", _omit("decision")),
     _d("missing.statement_record", "statement", _claim_statement),
@@ -306,7 +326,7 @@ DEFECTS: list[Defect] = [
     _d("date.service_late", "timeline number", _service_late),
     _d("date.case_overdue", "timeline number", _case_overdue),
     _d("signature.missing.inspection_record", "inspection sign", _unsign("inspection", "party")),
-    _d("signature.missing.inquiry_record", "inquiry sign", _unsign("inquiry", "party", lambda s: s.procedure.inquiry)),
+    _d("signature.missing.inquiry_record", "inquiry sign", _unsign("inquiry", "party", _needs_inquiry)),
     _d("signature.missing.service_receipt", "receipt sign", _unsign_receipt),
     _d("signature.missing.filing_approval", "filing sign", _unsign("filing", "leader")),
     _d("signature.missing.internal_approval", "approval sign", _unsign("approval", "leader")),
@@ -316,6 +336,11 @@ DEFECTS: list[Defect] = [
 ]
 BY_CODE = {d.code: d for d in DEFECTS}
 ALL_CODES = tuple(BY_CODE)
+
+
+def compatible(code: str, others: list[str]) -> bool:
+    touched = frozenset().union(*(BY_CODE[o].touches for o in others))
+    return not (BY_CODE[code].touches & touched)
 
 
 def inject(spec: CaseSpec, codes: list[str], rng: random.Random) -> list[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from samples.assemble import assemble
 from samples.casegen import make_case
-from samples.defects import ALL_CODES, inject
+from samples.defects import ALL_CODES, compatible, inject
 from samples.render import check_fonts, render_born_digital, render_scanned
 from samples.truth import build_truth
 
@@ -52,12 +52,15 @@ def defect_plan(seed: int, cases: int, options: Options) -> list[list[str]]:
         if rng.random() < options.clean_ratio:
             plans.append([])
             continue
-        wanted = []
+        wanted: list[str] = []
         for _ in range(2 if rng.random() < 0.6 else 1):
             if not cycle:
                 cycle = list(ALL_CODES)
                 rng.shuffle(cycle)
-            wanted.append(cycle.pop())
+            fits = [c for c in reversed(cycle) if compatible(c, wanted)]
+            if fits:
+                cycle.remove(fits[0])
+                wanted.append(fits[0])
         plans.append(wanted)
     return plans
 
@@ -71,7 +74,8 @@ def generate_case(out: Path, name: str, seed: int, codes: list[str], options: Op
         spec.style.body_face = rng.choice(("ming", "kai", "ming"))
         spec.style.title_face = rng.choice(("zenhei", "ming"))
     applied = inject(spec, codes, rng)
-    # Try the remaining codes of the cycle if this case could not carry one (e.g. no correction order).
+    if len(applied) < len(codes):
+        log.info("%s: %s did not fit this case", name, ", ".join(set(codes) - set(applied)))
     assembly = assemble(spec, rng, blank_backs=not spec.style.born_digital)
     corner = spec.style.numbered_at
     if spec.style.born_digital:

@@ -105,10 +105,10 @@ def _warp_into(dst: np.ndarray, src: np.ndarray, m: np.ndarray) -> tuple[int, in
     """
     h, w = src.shape[:2]
     corners = np.array([[0, 0, 1], [w, 0, 1], [0, h, 1], [w, h, 1]], dtype=np.float64) @ m.T
-    x0 = max(0, int(math.floor(corners[:, 0].min())) - 1)
-    y0 = max(0, int(math.floor(corners[:, 1].min())) - 1)
-    x1 = min(dst.shape[1], int(math.ceil(corners[:, 0].max())) + 1)
-    y1 = min(dst.shape[0], int(math.ceil(corners[:, 1].max())) + 1)
+    x0 = max(0, math.floor(corners[:, 0].min()) - 1)
+    y0 = max(0, math.floor(corners[:, 1].min()) - 1)
+    x1 = min(dst.shape[1], math.ceil(corners[:, 0].max()) + 1)
+    y1 = min(dst.shape[0], math.ceil(corners[:, 1].max()) + 1)
     if x1 <= x0 or y1 <= y0:
         return None
     mm = m.astype(np.float64).copy()
@@ -174,12 +174,12 @@ def _bezier(pts: list[tuple[float, float]], n: int = 48) -> np.ndarray:
 def _stroke(mask: np.ndarray, path: np.ndarray, w0: float, w1: float, value: float = 1.0) -> None:
     """Draw a pen stroke along `path` whose width tapers from w0 to w1 (in mask pixels)."""
     u8 = np.zeros(mask.shape, dtype=np.uint8)
-    n = len(path)
+    pts = [(round(float(x) * 16), round(float(y) * 16)) for x, y in np.asarray(path).tolist()]  # 4-bit subpixel
+    n = len(pts)
     for i in range(n - 1):  # a few dozen segments, not pixels
         w = w0 + (w1 - w0) * i / max(1, n - 2)
-        p = (int(round(path[i][0] * 16)), int(round(path[i][1] * 16)))
-        q = (int(round(path[i + 1][0] * 16)), int(round(path[i + 1][1] * 16)))
-        cv2.line(u8, p, q, 255, max(1, int(round(w))), cv2.LINE_AA, shift=4)
+        p, q = pts[i], pts[i + 1]
+        cv2.line(u8, p, q, 255, max(1, round(w)), cv2.LINE_AA, shift=4)
     np.maximum(mask, u8.astype(np.float32) * (value / 255.0), out=mask)
 
 
@@ -254,7 +254,7 @@ def _write(text: str, rng: random.Random, *, height_px: int, font_path: str, sty
     if not os.path.isfile(font_path):
         load_font(font_path, 10)  # raises the clear error
     ss = 3 if height_px < 48 else 2
-    em = max(8, int(round(height_px * ss)))
+    em = max(8, round(height_px * ss))
     nrng = _np_rng(rng)
     slant_deg = rng.uniform(*style.slant) if slant is None else slant
     line_tilt = rng.gauss(0.0, 1.0)  # the whole line climbs or sinks a little
@@ -295,6 +295,12 @@ def _finish_pen(mask: np.ndarray, ss: int, rng: random.Random, style: _HandStyle
                 height_px: int) -> Image.Image:
     """Threshold with ragged edges, downsample, vary the ink, crop tight."""
     nrng = _np_rng(rng)
+    # The layout canvas is generous; work only on the ink's box (plus room for the blur).
+    ys, xs = np.nonzero(mask > 0.02)
+    if len(xs):
+        pad = 6 * ss
+        y0, x0 = max(0, int(ys.min()) - pad), max(0, int(xs.min()) - pad)
+        mask = mask[y0:int(ys.max()) + 1 + pad, x0:int(xs.max()) + 1 + pad]
     h, w = mask.shape
     # Ragged edges: noise only near ink, then a steep ramp around a random stroke-weight level.
     near = mask > 0.02
@@ -412,8 +418,7 @@ def seal(agency: str, rng: random.Random, *, diameter_px: int, center_text: str 
     """
     if not agency:
         raise ValueError("a seal needs the agency name")
-    font_check = load_font(font_path, 10)
-    del font_check
+    load_font(font_path, 10)  # fail early, naming the missing font
     ss = _seal_ss(diameter_px)
     size = diameter_px * ss
     c = size / 2.0
@@ -421,7 +426,7 @@ def seal(agency: str, rng: random.Random, *, diameter_px: int, center_text: str 
     outer = size / 2 - max(1.5 * ss, size * 0.012)
     ring = max(2.0 * ss, size / 28.0)
     u8 = np.zeros((size, size), dtype=np.uint8)
-    cv2.circle(u8, (int(c * 16), int(c * 16)), int((outer - ring / 2) * 16), 255, int(round(ring)),
+    cv2.circle(u8, (int(c * 16), int(c * 16)), int((outer - ring / 2) * 16), 255, round(ring),
                cv2.LINE_AA, shift=4)
     mask = u8.astype(np.float32) / 255.0
     inner = outer - ring
@@ -429,6 +434,7 @@ def seal(agency: str, rng: random.Random, *, diameter_px: int, center_text: str 
     # Agency name along the upper arc, tops pointing outward, evenly spaced.
     n = len(agency)
     span = min(250.0, max(170.0, 120.0 + 13.0 * n)) + rng.uniform(-8.0, 6.0)
+    span = min(span, 36.0 * (n - 1))  # short names stay together rather than spread thin
     if center_text:
         span = min(span, 228.0)  # leave room at the bottom for the horizontal line
     ch_h = size * (0.165 if n <= 12 else 0.15)
@@ -510,14 +516,14 @@ def seal_for_bank(name: str, rng: random.Random, *, width_px: int, date_text: st
     `name` is the bank and branch; whitespace splits it into lines, e.g. "中国工商银行 宜春分行".
     `date_text` (e.g. "2024.06.20") goes in the middle between two rules; `label` at the bottom.
     """
-    load_font(font_path, 10)
+    load_font(font_path, 10)  # fail early, naming the missing font
     oval = rng.random() < 0.5
     aspect = rng.uniform(0.58, 0.66) if oval else rng.uniform(0.6, 0.68)
     ss = _seal_ss(width_px)
     w = width_px * ss
     h = int(w * aspect)
     u8 = np.zeros((h, w), dtype=np.uint8)
-    lw = max(2, int(round(w / 45)))
+    lw = max(2, round(w / 45))
     if oval:
         cv2.ellipse(u8, (w * 8, h * 8), (int((w / 2 - lw) * 16), int((h / 2 - lw) * 16)), 0, 0, 360, 255, lw,
                     cv2.LINE_AA, shift=4)
