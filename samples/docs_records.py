@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from samples import catalog
 from samples.casegen import arabic_date, id_number, person_name
 from samples.fonts import text_width
-from samples.layout import Hand, PageLayout, wrap
+from samples.layout import Hand, PageLayout, Text, wrap
 from samples.plan import (
     BODY_W,
     MARGIN_L,
@@ -391,6 +391,7 @@ class _Record:
     header: list[list[tuple[str, str]]]
     cont: bool  # continuation pages repeat the title with （续页）
     underline: bool
+    foot_top: float = FOOT_TOP
 
 
 def _lay_record(rec: _Record, items: list[Item]) -> list[PageLayout]:
@@ -406,7 +407,7 @@ def _lay_record(rec: _Record, items: list[Item]) -> list[PageLayout]:
             y += (st.bs + 1) * 2.2
         return y
 
-    flow = _Flow(rec.doc, st, bottom=FOOT_TOP - 6, pitch=st.bs * (2.0 if ruled else 1.8), ruled=ruled, cont=cont)
+    flow = _Flow(rec.doc, st, bottom=rec.foot_top - 6, pitch=st.bs * (2.0 if ruled else 1.8), ruled=ruled, cont=cont)
     page = flow.page
     y = _title(page, rec.spec, st, rec.doc.title, agency_line=rec.agency_line)
     if box:
@@ -452,15 +453,33 @@ def _choose(opt: list[tuple[int, Item | list[Item]]], k: int) -> list[Item]:
     return out
 
 
-def _ranked(rng: random.Random, core: list[Item | list[Item]], extra: list[Item | list[Item]],
-            ) -> list[tuple[int, Item | list[Item]]]:
-    """Mix optional items into the core at random places, each with a random keep-rank."""
-    ranks = list(range(len(extra)))
+def _ordered(rng: random.Random, seq: list[tuple[bool, Item | list[Item]]],
+             ) -> list[tuple[int, Item | list[Item]]]:
+    """Keep the given order; optional entries get a random keep-rank, required ones rank -1."""
+    ranks = list(range(sum(1 for optional, _ in seq if optional)))
     rng.shuffle(ranks)
-    mixed: list[tuple[int, Item | list[Item]]] = [(-1, c) for c in core]
-    for rank, it in zip(ranks, extra, strict=True):
-        mixed.insert(rng.randint(1, max(1, len(mixed) - 1)), (rank, it))
-    return mixed
+    it = iter(ranks)
+    return [(next(it) if optional else -1, item) for optional, item in seq]
+
+
+def _merge(items: list[Item], limits: list[int]) -> list[Item]:
+    """Join consecutive narrative sentences ("s" items) into paragraphs of roughly `limits` characters."""
+    out: list[Item] = []
+    cur, j = "", 0
+    for it in items:
+        if it[0] == "s":
+            cur += it[1]
+            if len(cur) >= limits[j % len(limits)]:
+                out.append(("p", cur, 2))
+                cur, j = "", j + 1
+            continue
+        if cur:
+            out.append(("p", cur, 2))
+            cur, j = "", j + 1
+        out.append(it)
+    if cur:
+        out.append(("p", cur, 2))
+    return out
 
 
 def _record_foot_groups(party_label: str, party_name: str, day: dt.date | None, pens: _Pens,
@@ -503,7 +522,8 @@ def _finish_record(rec: _Record, pages: list[PageLayout], groups: Callable[[str]
             how = "absent"
         elif i == refused:
             how = "refused"
-        _foot(page, rec.st, groups(how), i + 1, total, rule=rec.variant != "lines", pn_fmt=pn_fmt)
+        _foot(page, rec.st, groups(how), i + 1, total, rule=rec.variant != "lines", pn_fmt=pn_fmt,
+              top=rec.foot_top)
     return pages
 
 
@@ -513,31 +533,32 @@ def _drop_closing(spec: CaseSpec, doc: DocPlan) -> bool:
 
 # -- 1. 现场检查（勘察）笔录 ------------------------------------------------------------------------
 
-_INSPECT_FILLER: list[tuple[str, tuple[str, ...]]] = [
-    ("检查时，该单位处于正常生产状态，{line}正在运行，车间内有作业人员约{n}人。", ()),
-    ("该单位原辅材料堆放于厂区{dir}侧原料仓库内，仓库地面已硬化，四周设有围挡。", ("dust",)),
-    ("现场查看，该单位建有{fac}一套，检查时处于运行状态，运行记录基本完整。", ("facility_idle", "vocs")),
-    ("该单位设有废水排放口{m}个、雨水排放口1个，各排放口均已设置环境保护图形标志牌。", ("water_bypass",)),
-    ("厂区实行雨污分流，检查时雨水沟内未见明显污水。", ("water_bypass",)),
-    ("执法人员查阅了该单位{ledger}，台账记录至{prev}。", ()),
-    ("该单位已取得排污许可证，证书编号为{permit}，现场未见许可证正本悬挂。", ("permit_none",)),
-    ("该单位于{year}年编制了建设项目环境影响报告表，并取得了审批部门的批复。", ("eia_unbuilt",)),
-    ("一般工业固体废物暂存于厂区{dir}侧固废暂存间内，暂存间设有防雨顶棚。", ()),
-    ("危险废物贮存间位于厂区{dir}侧，面积约{area}平方米，地面做了防渗处理并设有导流沟。", ("hazwaste_storage",)),
-    ("厂区主要道路已硬化，车辆出入口设有冲洗平台。", ("dust",)),
-    ("检查期间，{manager}全程陪同，并对执法人员提出的问题作了说明。", ()),
-    ("执法人员对现场情况进行了拍照取证，共拍摄照片{n}张。", ()),
-    ("执法人员使用执法记录仪对检查过程进行了全程录像。", ()),
-    ("该单位废水总排口自动监测设备运行正常，数据已与生态环境部门联网。", ("auto_monitor", "water_bypass")),
-    ("车间内共有主要生产设备{m}台（套），检查时{m2}台正在运行。", ()),
-    ("据现场负责人介绍，该单位现有员工约{staff}人，实行{shift}工作制。", ()),
-    ("该单位厂界{dir}侧约{dist}米处有{near}。", ()),
-    ("该单位废气经收集后通过{h}米高排气筒排放，排气筒已设置采样平台和采样口。", ("vocs", "facility_idle")),
-    ("执法人员查看了该单位用电记录，上月用电量约{kwh}千瓦时。", ()),
-    ("该单位已制定突发环境事件应急预案，并报生态环境部门备案。", ()),
-    ("执法人员向现场负责人宣传了生态环境保护法律法规，要求其落实企业环境保护主体责任。", ()),
-    ("现场未发现其他明显的环境违法行为。", ()),
-    ("执法人员要求该单位在三个工作日内提供营业执照、法定代表人身份证明及相关环保手续复印件。", ()),
+# (sentence, violations it would contradict, whether it belongs after the findings)
+_INSPECT_FILLER: list[tuple[str, tuple[str, ...], bool]] = [
+    ("检查时，该单位处于正常生产状态，{line}正在运行，车间内有作业人员约{n}人。", (), False),
+    ("该单位原辅材料堆放于厂区{dir}侧原料仓库内，仓库地面已硬化，四周设有围挡。", ("dust",), False),
+    ("现场查看，该单位建有{fac}一套，检查时处于运行状态，运行记录基本完整。", ("facility_idle", "vocs"), False),
+    ("该单位设有废水排放口{m}个、雨水排放口1个，各排放口均已设置环境保护图形标志牌。", ("water_bypass",), False),
+    ("厂区实行雨污分流，检查时雨水沟内未见明显污水。", ("water_bypass",), False),
+    ("执法人员查阅了该单位{ledger}，台账记录至{prev}。", (), False),
+    ("该单位已取得排污许可证，证书编号为{permit}，现场未见许可证正本悬挂。", ("permit_none",), False),
+    ("该单位于{year}年编制了建设项目环境影响报告表，并取得了审批部门的批复。", ("eia_unbuilt",), False),
+    ("一般工业固体废物暂存于厂区{dir}侧固废暂存间内，暂存间设有防雨顶棚。", (), False),
+    ("危险废物贮存间位于厂区{dir}侧，面积约{area}平方米，地面做了防渗处理并设有导流沟。", ("hazwaste_storage",), False),
+    ("厂区主要道路已硬化，车辆出入口设有冲洗平台。", ("dust",), False),
+    ("检查期间，{manager}全程陪同，并对执法人员提出的问题作了说明。", (), True),
+    ("执法人员对现场情况进行了拍照取证，共拍摄照片{n}张。", (), True),
+    ("执法人员使用执法记录仪对检查过程进行了全程录像。", (), True),
+    ("该单位废水总排口自动监测设备运行正常，数据已与生态环境部门联网。", ("auto_monitor", "water_bypass"), False),
+    ("车间内共有主要生产设备{m}台（套），检查时{m2}台正在运行。", (), False),
+    ("据现场负责人介绍，该单位现有员工约{staff}人，实行{shift}工作制。", (), False),
+    ("该单位厂界{dir}侧约{dist}米处有{near}。", (), False),
+    ("该单位废气经收集后通过{h}米高排气筒排放，排气筒已设置采样平台和采样口。", ("vocs", "facility_idle"), False),
+    ("执法人员查看了该单位用电记录，上月用电量约{kwh}千瓦时。", (), False),
+    ("该单位已制定突发环境事件应急预案，并报生态环境部门备案。", (), False),
+    ("执法人员向现场负责人宣传了生态环境保护法律法规，要求其落实企业环境保护主体责任。", (), True),
+    ("现场未发现其他明显的环境违法行为。", (), True),
+    ("执法人员要求该单位在三个工作日内提供营业执照、法定代表人身份证明及相关环保手续复印件。", (), True),
 ]
 
 
@@ -619,13 +640,13 @@ def build_inspection(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[P
         f"{party.name}位于{party.address}，主要从事{_business(spec)}，现场负责人{manager}在场。",
         f"执法人员到达现场时，该单位现场负责人{manager}（{party.site_title}）在场，并陪同{verb}。",
     ))
-    facts = [("p", f + "。", 2) for f in spec.facts]
-    closing_fact = ("p", rng.choice(("执法人员当场责令该单位", "执法人员要求该单位")) + spec.violation.correction + "。", 2)
-    extra: list[Item | list[Item]] = [("p", s.format(**fill), 2) for s, bad in _INSPECT_FILLER
-                                      if spec.violation.key not in bad and (s != _INSPECT_FILLER[7][0] or
-                                                                            party.kind == "company")]
-    rng.shuffle(extra)
-    q_sets = [
+    usable = [(s.format(**fill), post) for s, bad, post in _INSPECT_FILLER
+              if spec.violation.key not in bad and ("环境影响报告表" not in s or party.kind == "company")]
+    rng.shuffle(usable)
+    before = [s for s, post in usable if not post]
+    cut = rng.randint(1, max(1, len(before) - 2))
+    fillers = before[:cut] + before[cut:] + [s for s, post in usable if post]
+    q_sets: list[Item | list[Item]] = [
         [("p", "问：你单位现在是否正常生产？", 0), ("p", "答：" + rng.choice(("正常生产。", "在生产。")), 0)],
         [("p", f"问：{spec.facts[0]}，这个情况你是否清楚？", 0), ("p", "答：清楚。", 0)],
         [("p", "问：为什么会出现上述情况？", 0),
@@ -633,10 +654,16 @@ def build_inspection(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[P
                                    "我们对相关法律法规学习不够。")), 0)],
         [("p", "问：你单位的环保工作由谁负责？", 0), ("p", f"答：由{manager}负责。", 0)],
         [("p", "问：请你单位提供营业执照、环评批复等相关资料。", 0), ("p", "答：好的，我们会尽快提供复印件。", 0)],
-    ]
-    extra += q_sets[: rng.randint(2, 5)]
-    core: list[Item | list[Item]] = [("p", opening, 2), *facts]
-    mixed = [*_ranked(rng, core, extra), (-1, closing_fact)]
+    ][: rng.randint(2, 5)]
+    seq: list[tuple[bool, Item | list[Item]]] = [(False, ("s", opening))]
+    seq += [(True, ("s", f)) for f in fillers[:cut]]
+    seq += [(False, ("s", f + "。")) for f in spec.facts]
+    seq += [(True, ("s", f)) for f in fillers[cut:]]
+    seq += [(True, q) for q in q_sets]
+    seq.append((False, ("s", rng.choice(("执法人员当场责令该单位", "执法人员要求该单位")) + spec.violation.correction + "。")))
+    mixed = _ordered(rng, seq)
+    n_opt = len(fillers) + len(q_sets)
+    limits = [rng.randint(40, 170) for _ in range(12)]
     confirm = rng.choice(("以上笔录已阅，情况属实", "以上笔录已阅，情况属实", "以上笔录我已看过，情况属实", "已阅，属实"))
     op_label = rng.choice(("被检查人意见：", "被检查单位意见：", "当事人意见："))
     blank_note = rng.random() < 0.5
@@ -644,13 +671,13 @@ def build_inspection(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[P
     color = pens(manager)
 
     def make(k: int, force: bool) -> list[Item]:
-        body = _choose(mixed, k)
+        body = _merge(_choose(mixed, k), limits)
         if force:
-            body = [*body[:-2], ("break",), *body[-2:]]
+            body = [*body[:-1], ("break",), *body[-1:]]
         tail: list[Item] = [("p", "（以下空白）", 0)] if blank_note else []
         return head + body + tail + [("hand", op_label, "" if drop else confirm, "party", color)]
 
-    pages = _fit(rec, make, len(extra) // 2, 0, len(extra), rng.choice((2, 2, 3, 3, 4)), 2)
+    pages = _fit(rec, make, n_opt // 2, 0, n_opt, rng.choice((2, 2, 3, 3, 4)), 2)
     foot = _record_foot_groups(rng.choice(("被检查人签名：", "被检查人（签名）：", "被检查单位负责人签名：")),
                                manager, day, pens, rng.choice(("执法人员签名：", "执法人员（签名）：", "检查人签名：")),
                                officers, rng.choice(("记录人签名：", "记录人（签名）：")), recorder, rng)
@@ -722,51 +749,54 @@ def build_inquiry(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Page
     def qa(q: str, a: str) -> list[Item]:
         return [("p", "问：" + q, 0), ("p", "答：" + a, 0)]
 
-    core: list[Item | list[Item]] = [
-        qa("请介绍一下你的基本情况以及你在单位的职务。", f"我叫{who}，是{party.name}的{job}，"
-           + rng.choice(("负责公司的全面工作。", "负责生产和环保方面的工作。", "负责日常生产管理。"))),
-        qa(f"{when}，我局执法人员对你单位进行现场检查时发现：{facts}。以上情况是否属实？",
-           rng.choice(("属实。", "是的，情况属实。", "属实，我当时在现场。"))),
-        qa("你是否知道上述行为违反了环境保护法律法规的规定？",
-           rng.choice(("以前不太清楚，现在知道了。", "知道，是我们没做好。", f"现在知道了，违反了{vio.violated}的规定。"))),
-        qa("你单位目前整改情况如何？", rng.choice(("已经在整改了，", "正在整改，", "检查后我们马上进行了整改，"))
-           + vio.correction.replace("立即", "") + "。"),
-        qa("你还有什么需要补充的吗？", rng.choice(("没有了，希望从轻处理。", "没有了。", "没有，我们一定认真整改。"))),
+    decided = "是我决定的。" if who == party.legal_rep else f"是{party.legal_rep}决定的。"
+    seq: list[tuple[bool, Item | list[Item]]] = [
+        (False, qa("请介绍一下你的基本情况以及你在单位的职务。", f"我叫{who}，是{party.name}的{job}，"
+                   + rng.choice(("负责公司的全面工作。", "负责生产和环保方面的工作。", "负责日常生产管理。")))),
+        (True, qa("请介绍一下你单位的基本情况。", f"我单位成立于{founded}年，位于{party.address}，{party.rep_label}是"
+                  f"{party.legal_rep}，主要从事{_business(spec)}，现有员工约{rng.randint(8, 260)}人。")),
+        (True, qa("你单位的主要生产工艺是什么？", rng.choice(("原料进厂后经破碎、混合、成型、烘干等工序制成产品。",
+                                                           "主要是来料加工，经过清洗、加工、包装后出厂。",
+                                                           "原料经配料、搅拌、成型、烧成后出厂。")))),
+        (True, qa("你单位产生的废水（废气）如何处理？", rng.choice(("经处理设施处理后排放。", "经过沉淀后回用，不外排。",
+                                                                 "经收集处理后通过排气筒排放。")))),
+        (True, qa("你单位是否办理了建设项目环境影响评价手续？", eia)),
+        (True, qa("你单位是否办理了排污许可手续？", permit)),
+        (True, qa("你单位是否建立了环境管理台账？", rng.choice(("建立了，但是记录不太完整。", "有台账，由专人记录。")))),
+        (True, qa("执法人员检查时你是否在场？", rng.choice(("在场。", "我在场，全程陪同。")))),
+        (False, qa(f"{when}，我局执法人员对你单位进行现场检查时发现：{facts}。以上情况是否属实？",
+                   rng.choice(("属实。", "是的，情况属实。", "属实，我当时在现场。")))),
+        (True, qa("现场检查笔录和现场照片你是否看过？内容是否属实？", "看过了，内容属实。")),
+        (True, qa("该情况持续了多长时间？", rng.choice(("大概有一个多月了。", f"大约{rng.randint(3, 40)}天。",
+                                                         "具体时间记不清了，不长。")))),
+        (True, qa("造成上述情况的原因是什么？", rng.choice(("主要是我们对环保工作不够重视，管理不到位。",
+                                                           "设备出了问题没有及时维修。",
+                                                           "员工操作不规范，我们管理上有疏忽。")))),
+        (True, qa("以上违法行为是谁决定的？", rng.choice((decided, "是公司决定的，主要是为了赶工期。")))),
+        (False, qa("你是否知道上述行为违反了环境保护法律法规的规定？",
+                   rng.choice(("以前不太清楚，现在知道了。", "知道，是我们没做好。",
+                               f"现在知道了，违反了{vio.violated}的规定。")))),
+        (False, qa("你单位目前整改情况如何？", rng.choice(("已经在整改了，", "正在整改，", "检查后我们马上进行了整改，"))
+                   + vio.correction.replace("立即", "") + "。")),
+        (True, qa("你单位近三年是否因环境违法行为受过行政处罚？", rng.choice(("没有。", "没有受过处罚。")))),
+        (True, qa("你单位上一年度的产值（营业收入）大概是多少？", f"大概{rng.randint(3, 600) * 10}万元。")),
+        (True, qa("你对此次违法行为有什么认识？", rng.choice(("认识到了错误，今后一定加强环境管理，遵守法律法规。",
+                                                           "我们确实做得不对，愿意接受处理。")))),
+        (True, qa("你能否提供营业执照和身份证复印件？", "可以，已经提供给你们了。")),
+        (False, qa("你还有什么需要补充的吗？", rng.choice(("没有了，希望从轻处理。", "没有了。", "没有，我们一定认真整改。")))),
     ]
-    extra: list[Item | list[Item]] = [
-        qa("请介绍一下你单位的基本情况。", f"我单位成立于{founded}年，位于{party.address}，{party.rep_label}是"
-           f"{party.legal_rep}，主要从事{_business(spec)}，现有员工约{rng.randint(8, 260)}人。"),
-        qa("你单位的主要生产工艺是什么？", rng.choice(("原料进厂后经破碎、混合、成型、烘干等工序制成产品。",
-                                                    "主要是来料加工，经过清洗、加工、包装后出厂。",
-                                                    "原料经配料、搅拌、成型、烧成后出厂。"))),
-        qa("你单位是否办理了建设项目环境影响评价手续？", eia),
-        qa("你单位是否办理了排污许可手续？", permit),
-        qa("该情况持续了多长时间？", rng.choice(("大概有一个多月了。", f"大约{rng.randint(3, 40)}天。",
-                                                  "具体时间记不清了，不长。"))),
-        qa("造成上述情况的原因是什么？", rng.choice(("主要是我们对环保工作不够重视，管理不到位。",
-                                                    "设备出了问题没有及时维修。", "员工操作不规范，我们管理上有疏忽。"))),
-        qa("现场检查笔录和现场照片你是否看过？内容是否属实？", "看过了，内容属实。"),
-        qa("你单位近三年是否因环境违法行为受过行政处罚？", rng.choice(("没有。", "没有受过处罚。"))),
-        qa("你单位上一年度的产值（营业收入）大概是多少？", f"大概{rng.randint(3, 600) * 10}万元。"),
-        qa("你对此次违法行为有什么认识？", rng.choice(("认识到了错误，今后一定加强环境管理，遵守法律法规。",
-                                                    "我们确实做得不对，愿意接受处理。"))),
-        qa("你能否提供营业执照和身份证复印件？", "可以，已经提供给你们了。"),
-        qa("以上违法行为是谁决定的？", rng.choice((f"是{party.legal_rep}决定的。", "是公司决定的，主要是为了赶工期。"))),
-        qa("你单位产生的废水（废气）如何处理？", rng.choice(("经处理设施处理后排放。", "经过沉淀后回用，不外排。",
-                                                          "经收集处理后通过排气筒排放。"))),
-        qa("你单位是否建立了环境管理台账？", rng.choice(("建立了，但是记录不太完整。", "有台账，由专人记录。"))),
-        qa("执法人员检查时你是否在场？", rng.choice(("在场。", "我在场，全程陪同。"))),
-    ]
+    if rng.random() < 0.6:
+        seq.append((False, qa("以上所说是否属实？", "属实。")))
     if not is_rep:
-        extra.append(qa("你是否受单位委托接受询问？", "是的，公司委托我来，授权委托书已经提交。"))
-    mixed = _ranked(rng, core[:2], extra) + [(-1, c) for c in core[2:]]
-    mixed += [(-1, qa("以上所说是否属实？", "属实。"))] if rng.random() < 0.6 else []
+        seq.insert(1, (True, qa("你是否受单位委托接受询问？", "是的，公司委托我来，授权委托书已经提交。")))
+    mixed = _ordered(rng, seq)
+    n_opt = sum(1 for optional, _ in seq if optional)
+    n_core = 2 + len(seq) - n_opt  # the two identity exchanges count too
     confirm = ("以上笔录我已看过，与我说的相符" if rng.random() < 0.7
                else rng.choice(("以上笔录我已看过，和我说的一样", "以上笔录我看过，记录属实")))
     drop = _drop_closing(spec, doc)
     color = pens(who)
-    n_core = 2 + 5 + 2
-    kmin, kmax = max(0, 10 - n_core), max(0, 20 - n_core)
+    kmin, kmax = max(0, 10 - n_core), min(n_opt, max(0, 20 - n_core))
 
     def make(k: int, force: bool) -> list[Item]:
         body = _choose(mixed, k)
@@ -815,8 +845,18 @@ def _evidence_list(spec: CaseSpec) -> list[str]:
 
 def build_investigation_report(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayout]:
     """案件调查报告 / 调查终结报告: 1-3 pages of numbered sections, signed by the 承办人."""
+    state = rng.getstate()
+    for tighter in (1.0, 0.94, 0.88, 0.82):
+        rng.setstate(state)  # the same draws, laid out tighter, so the signatures keep some text above them
+        pages = _report(spec, doc, rng, tighter)
+        if len(pages) == 1 or sum(isinstance(op, Text) for op in pages[-1].ops) > 3:
+            break
+    return pages
+
+
+def _report(spec: CaseSpec, doc: DocPlan, rng: random.Random, tighter: float) -> list[PageLayout]:
     st, pens, party, vio = _style(spec, rng), _Pens(rng), spec.party, spec.violation
-    flow = _Flow(doc, st, bottom=BOTTOM - 10, pitch=st.bs * rng.choice((1.7, 1.8, 1.9)))
+    flow = _Flow(doc, st, bottom=BOTTOM - 10, pitch=st.bs * rng.choice((1.7, 1.8, 1.9)) * tighter)
     y = _title(flow.page, spec, st, doc.title, agency_line=rng.random() < 0.5)
     if rng.random() < 0.5:
         flow.page.text(MARGIN_L, y - 4, f"案由：{vio.cause}", st.bs, st.body)
@@ -940,25 +980,26 @@ def _statement_record(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[
     def qa(q: str, a: str) -> list[Item]:
         return [("p", "问：" + q, 0), ("p", "答：" + a, 0)]
 
-    core: list[Item | list[Item]] = [
-        qa(f"我们是{spec.agency.name}的执法人员（出示执法证件），今天依法听取你单位的陈述和申辩，"
-           "你是否申请回避？", "不申请。"),
-        qa(f"你单位是否收到我局{arabic_date(nd) if nd else ''}送达的{cited}？", "收到了。"),
-        qa("你单位对告知书认定的违法事实有无异议？", rng.choice(("对事实没有异议。", "事实没有异议。"))),
-        qa("你单位有哪些陈述、申辩意见？",
-           f"我单位在检查后立即进行了整改，{vio.correction.replace('立即', '')}，违法行为已经改正，"
-           "没有造成严重后果。" + rng.choice(("我单位是小微企业，近年经营困难，", "这是初次违法，", "我们认识到了错误，"))
-           + "请求贵局从轻或减轻处罚。"),
+    seq: list[tuple[bool, Item | list[Item]]] = [
+        (False, qa(f"我们是{spec.agency.name}的执法人员（出示执法证件），今天依法听取你单位的陈述和申辩，"
+                   "你是否申请回避？", "不申请。")),
+        (False, qa(f"你单位是否收到我局{arabic_date(nd) if nd else ''}送达的{cited}？", "收到了。")),
+        (False, qa("你单位对告知书认定的违法事实有无异议？", rng.choice(("对事实没有异议。", "事实没有异议。")))),
+        (True, qa("你单位对拟作出的处罚依据有无异议？", "没有异议。")),
+        (False, qa("你单位有哪些陈述、申辩意见？",
+                   f"我单位在检查后立即进行了整改，{vio.correction.replace('立即', '')}，违法行为已经改正，"
+                   "没有造成严重后果。"
+                   + rng.choice(("我单位是小微企业，近年经营困难，", "这是初次违法，", "我们认识到了错误，"))
+                   + "请求贵局从轻或减轻处罚。")),
+        (True, qa("你单位的整改是什么时候完成的？", f"检查后{rng.randint(2, 15)}天内就完成了。")),
+        (True, qa("你单位目前生产经营情况如何？", "订单减少，经营比较困难。")),
+        (True, qa("你单位有无证据材料提交？", "有，整改前后的照片和整改情况报告各一份。")),
+        (True, qa("还有什么需要补充的吗？", "没有了，希望贵局从轻处罚。")),
     ]
-    extra: list[Item | list[Item]] = [
-        qa("你单位有无证据材料提交？", "有，整改前后的照片和整改情况报告各一份。"),
-        qa("你单位对拟作出的处罚依据有无异议？", "没有异议。"),
-        qa("你单位是否要求举行听证？", "不要求听证。"),
-        qa("你单位的整改是什么时候完成的？", f"检查后{rng.randint(2, 15)}天内就完成了。"),
-        qa("你单位目前生产经营情况如何？", "订单减少，经营比较困难。"),
-        qa("还有什么需要补充的吗？", "没有了，希望贵局从轻处罚。"),
-    ]
-    mixed = _ranked(rng, core, extra)
+    if spec.procedure.hearing_offered:
+        seq.insert(4, (True, qa("你单位是否要求举行听证？", "不要求听证。")))
+    mixed = _ordered(rng, seq)
+    n_opt = sum(1 for optional, _ in seq if optional)
     confirm = rng.choice(("以上笔录我已看过，记录属实", "以上笔录我已看过，与我说的相符"))
     drop = _drop_closing(spec, doc)
     color = pens(who)
@@ -966,7 +1007,7 @@ def _statement_record(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[
     def make(k: int, force: bool) -> list[Item]:
         return _choose(mixed, k) + ([] if drop else [("hand", "", confirm, "party", color)])
 
-    pages = _fit(rec, make, rng.randint(1, len(extra)), 0, len(extra), rng.choice((1, 2)), 1)
+    pages = _fit(rec, make, rng.randint(1, n_opt), 0, n_opt, rng.choice((1, 2)), 1)
     foot = _record_foot_groups(rng.choice(("陈述申辩人签名：", "当事人签名：")), who, day, pens,
                                rng.choice(("承办人签名：", "执法人员签名：")), officers, "记录人签名：", recorder, rng)
     return _finish_record(rec, pages, foot, rng)
@@ -1016,8 +1057,8 @@ def _hearing_notice(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Pa
     page = flow.page
     y = _title(page, spec, st, doc.title, agency_line=True)
     if doc.number:
-        page.number_bbox = page.centered(y - st.ts * 0.5, doc.number, st.bs, st.body).bbox
-        y += st.bs * 1.8
+        page.number_bbox = page.centered(y - st.ts * 0.3, doc.number, st.bs, st.body).bbox
+        y += st.bs * 2.0
     flow.y = y + 6
     flow.para(f"{party.name}：", indent=0)
     host, clerk, _ = _hearing_people(spec)
@@ -1072,39 +1113,46 @@ def _hearing_record(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Pa
     rows.append([(party.rep_label, party.legal_rep), ("联系电话", party.phone)])
     if has_agent:
         rows.append([("委托代理人", agent), ("工作单位", firm)])
-    rec = _Record(spec, doc, st, variant, rng.random() < 0.4, rows, rng.random() < 0.4, variant == "lines")
+    rec = _Record(spec, doc, st, variant, rng.random() < 0.4, rows, rng.random() < 0.4, variant == "lines",
+                  FOOT_TOP - 18)
     speaker = f"{agent}（代理人）" if has_agent else f"{party.legal_rep}（当事人）"
     names = "、".join(n for n, _ in officers)
-    core: list[Item | list[Item]] = [
-        ("p", f"主持人：现在开始听证。我是本次听证的主持人{host}，记录员{clerk}。现在核对当事人及调查人员身份。", 0),
-        ("p", "主持人：根据法律规定，当事人如认为主持人、记录员与本案有直接利害关系，有权申请回避。你方是否申请回避？", 0),
-        ("p", f"{speaker}：不申请回避。", 0),
-        ("p", "主持人：下面由调查人员提出当事人违法的事实、证据和行政处罚建议。", 0),
-        ("p", f"调查人员（{officers[0][0]}）：{arabic_date(spec.dates['inspection']) if spec.dates.get('inspection') else ''}，"
-              f"我局执法人员{names}对{party.name}进行现场检查，发现{'；'.join(spec.facts)}。"
-              f"上述行为违反了{vio.violated}的规定，依据{vio.basis}的规定，建议对当事人处以{fine_text(spec.fine)}。"
-              f"证据有：{'、'.join(_evidence_list(spec))}。", 0),
-        ("p", "主持人：下面由当事人进行陈述、申辩。", 0),
-        ("p", f"{speaker}：对违法事实没有异议，但当事人发现问题后立即整改，{vio.correction.replace('立即', '')}，"
-              "未造成严重环境污染后果，且系初次违法，请求从轻或减轻处罚。", 0),
-        ("p", "主持人：下面进行质证。当事人对调查人员出示的证据有无异议？", 0),
-        ("p", f"{speaker}：" + rng.choice(("对证据的真实性没有异议。", "对证据没有异议，但对处罚数额有意见。")), 0),
-        ("p", "主持人：下面由双方进行最后陈述。", 0),
-        ("p", f"调查人员（{officers[-1][0]}）：坚持原处罚意见。", 0),
-        ("p", f"{speaker}：请求贵局考虑当事人的整改情况，从轻处罚。", 0),
-        ("p", "主持人：听证结束。听证笔录交当事人阅读核对，无误后签名。", 0),
+    insp = spec.dates.get("inspection")
+
+    def say(who: str, text: str) -> Item:
+        return ("p", f"{who}：{text}", 0)
+
+    lead, last = f"调查人员（{officers[0][0]}）", f"调查人员（{officers[-1][0]}）"
+    seq: list[tuple[bool, Item | list[Item]]] = [
+        (False, say("主持人", f"现在开始听证。我是本次听证的主持人{host}，记录员{clerk}。现在核对当事人及调查人员身份。")),
+        (True, say("主持人", "宣布听证纪律：听证参加人应当遵守听证秩序，经主持人允许方可发言，不得喧哗、吵闹。")),
+        (True, [say("主持人", "告知当事人在听证中享有陈述、申辩、质证的权利，并负有如实陈述、遵守听证纪律的义务。"
+                              "当事人是否听清楚？"), say(speaker, "听清楚了。")]),
+        (False, [say("主持人", "根据法律规定，当事人如认为主持人、记录员与本案有直接利害关系，有权申请回避。"
+                               "你方是否申请回避？"), say(speaker, "不申请回避。")]),
+        (False, say("主持人", "下面由调查人员提出当事人违法的事实、证据和行政处罚建议。")),
+        (False, say(lead, f"{arabic_date(insp) if insp else ''}，我局执法人员{names}对{party.name}进行现场检查，"
+                          f"发现{'；'.join(spec.facts)}。上述行为违反了{vio.violated}的规定，依据{vio.basis}的规定，"
+                          f"建议对当事人处以{fine_text(spec.fine)}。证据有：{'、'.join(_evidence_list(spec))}。")),
+        (False, say("主持人", "下面由当事人进行陈述、申辩。")),
+        (False, say(speaker, f"对违法事实没有异议，但当事人发现问题后立即整改，{vio.correction.replace('立即', '')}，"
+                             "未造成严重环境污染后果，且系初次违法，请求从轻或减轻处罚。")),
+        (True, say(speaker, "提交整改前后对比照片一组，证明当事人已经整改到位。")),
+        (False, [say("主持人", "下面进行质证。当事人对调查人员出示的证据有无异议？"),
+                 say(speaker, rng.choice(("对证据的真实性没有异议。", "对证据没有异议，但对处罚数额有意见。")))]),
+        (True, [say("主持人", "调查人员对当事人提交的证据有无异议？"),
+                say(lead, "对照片的真实性无异议，但整改行为不影响违法事实的认定。")]),
+        (True, [say("主持人", "下面进行辩论。"),
+                say(speaker, "当事人系小微企业，经营困难，拟处罚款数额较大，请求在法定幅度内从轻处罚。"),
+                say(lead, "本案拟处罚款已综合考虑了当事人的违法情节和整改情况，符合裁量基准的规定。")]),
+        (True, [say("主持人", "双方还有无新的证据需要提交？"), say(speaker, "没有了。")]),
+        (False, say("主持人", "下面由双方进行最后陈述。")),
+        (False, say(last, "坚持原处罚意见。")),
+        (False, say(speaker, "请求贵局考虑当事人的整改情况，从轻处罚。")),
+        (False, say("主持人", "听证结束。听证笔录交当事人阅读核对，无误后签名。")),
     ]
-    extra: list[Item | list[Item]] = [
-        ("p", "主持人：宣布听证纪律：听证参加人应当遵守听证秩序，经主持人允许方可发言，不得喧哗、吵闹。", 0),
-        ("p", "主持人：告知当事人在听证中享有陈述、申辩、质证的权利，并负有如实陈述、遵守听证纪律的义务。"
-              "当事人是否听清楚？", 0),
-        ("p", f"{speaker}：听清楚了。", 0),
-        ("p", f"{speaker}：提交整改前后对比照片一组，证明当事人已经整改到位。", 0),
-        ("p", f"调查人员（{officers[0][0]}）：当事人的整改行为可以在裁量时予以考虑，但不影响违法事实的认定。", 0),
-        ("p", "主持人：双方还有无新的证据需要提交？", 0),
-        ("p", f"{speaker}：没有了。", 0),
-    ]
-    mixed = _ranked(rng, core, extra)
+    mixed = _ordered(rng, seq)
+    n_opt = sum(1 for optional, _ in seq if optional)
     drop = _drop_closing(spec, doc)
     signer = agent if has_agent else party.legal_rep
     color = pens(signer)
@@ -1115,8 +1163,7 @@ def _hearing_record(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Pa
             body = [*body[:-5], ("break",), *body[-5:]]
         return body + ([] if drop else [("hand", "当事人意见：", "以上笔录已阅，无误", "party", color)])
 
-    pages = _fit(rec, make, len(extra), 0, len(extra), 2, 2)
-    pages = pages if len(pages) <= 2 else _lay_record(rec, make(0, False))
+    pages = _fit(rec, make, n_opt, 0, n_opt, 2, 2)
     pdate = _hand_date(day, rng) if day else ""
     recorder = Person(clerk)
 
@@ -1132,7 +1179,7 @@ def _hearing_record(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Pa
     pn = rng.choice(("第{p}页 共{t}页", "共{t}页 第{p}页"))
     for i, page in enumerate(pages):
         how = "absent" if i == total - 1 and _absent(spec, doc, "party") else "signed"
-        _foot(page, st, groups(how), i + 1, total, rule=variant != "lines", pn_fmt=pn, top=FOOT_TOP - 18)
+        _foot(page, st, groups(how), i + 1, total, rule=variant != "lines", pn_fmt=pn, top=rec.foot_top)
     return pages
 
 
@@ -1351,6 +1398,10 @@ def _monitoring(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLa
         page.text(MARGIN_L, y, f"报告编号：{number}", st.tb, st.body)
         page.right(MARGIN_R, y, "第2页 共2页", st.tb, st.body)
         y += st.tb * 2.4
+        info = [[("受检单位", 64.0), (spec.party.name, BODY_W - 64)],
+                [("采样日期", 64.0), (arabic_date(sampled) if sampled else "", BODY_W / 2 - 64), ("分析日期", 64.0),
+                 (arabic_date(day) if day else "", BODY_W / 2 - 64)]]
+        y = _table(page, MARGIN_L, y, info, st.tb, st.body, min_h=st.tb * 2.3)[0] + 14
     else:
         page.right(MARGIN_R, TOP, f"报告编号：{number}", st.tb, st.body)
         y = _title(page, spec, st, word, agency_line=False, y=TOP + 50)
@@ -1415,9 +1466,8 @@ def _licence(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayou
     """营业执照复印件: the licence inside a frame, attested as a true copy."""
     st, pens, party = _style(spec, rng), _Pens(rng), spec.party
     page = new_page(doc)
-    x0, x1, y0, y1 = MARGIN_L - 6, MARGIN_R + 6, TOP + 10, 600.0
-    page.rect(x0, y0, x1, y1, 1.6)
-    page.rect(x0 + 6, y0 + 6, x1 - 6, y1 - 6, 0.6)
+    x0, x1, y0 = MARGIN_L - 6, MARGIN_R + 6, TOP + rng.uniform(0, 40)
+    y1 = y0 + rng.uniform(440, 520)
     company = party.kind == "company"
     page.text(x0 + 20, y0 + 20, f"统一社会信用代码 {party.credit_code or ''}", st.tb, st.body)
     page.title_bbox = page.centered(y0 + 44, "营 业 执 照", 22, st.title).bbox
@@ -1447,6 +1497,9 @@ def _licence(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayou
                 page.text(col_x + lw, yy, ln, size, st.body)
                 yy += size * 1.6
             yy += size * 0.9
+    page.rect(x0, y0, x1, y1, 1.6)
+    page.rect(x0 + 6, y0 + 6, x1 - 6, y1 - 6, 0.6)
+    page.rect(x0 + 24, y1 - 110, x0 + 94, y1 - 40, 0.8)  # the QR code block
     page.text(x1 - 190, y1 - 74, f"登记机关  {spec.agency.city}市场监督管理局", size, st.body)
     issued = dt.date(founded.year + rng.randint(0, 1), founded.month, founded.day)
     page.text(x1 - 150, y1 - 50, f"{issued.year}年{issued.month:02d}月{issued.day:02d}日", size, st.body)
@@ -1476,7 +1529,9 @@ def _id_card(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayou
         page.text(x + 46, yy, val, size, st.body)
         yy += size * 2.1
     page.text(x + 14, yy, "住址", size, st.body)
-    for ln in _lines(party.address, 120, size, st.body):
+    home = (f"{spec.agency.province}{spec.agency.city}{spec.agency.county}{rng.choice(catalog.ROADS)}"
+            f"{rng.randint(1, 200)}号" + (f"{rng.randint(1, 12)}栋{rng.randint(1, 6)}单元" if rng.random() < 0.5 else ""))
+    for ln in _lines(home, 120, size, st.body):
         page.text(x + 46, yy, ln, size, st.body)
         yy += size * 1.5
     page.text(x + 14, y + h - 24, f"公民身份号码  {idn}", size, st.body)
@@ -1486,9 +1541,9 @@ def _id_card(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayou
     page.rect(x, y2, x + w, y2 + h, 0.9)
     page.text(x + 80, y2 + 30, "中华人民共和国", size + 4, st.title)
     page.text(x + 80, y2 + 56, "居 民 身 份 证", size + 6, st.title)
-    issued = (doc.date.year if doc.date else 2024) - rng.randint(1, 9)
+    term = rng.choice((10, 20, 20))
+    issued = (doc.date.year if doc.date else 2024) - rng.randint(1, term - 1)
     m, d = rng.randint(1, 12), rng.randint(1, 28)
-    term = rng.choice((10, 20))
     page.text(x + 24, y2 + h - 50, f"签发机关  {spec.agency.city}{spec.agency.county}公安局", size, st.body)
     page.text(x + 24, y2 + h - 28, f"有效期限  {issued}.{m:02d}.{d:02d}-{issued + term}.{m:02d}.{d:02d}", size,
               st.body)

@@ -127,7 +127,7 @@ def render_born_digital(layouts: list[PageLayout], numbers: list[int | None], co
                                    text=str(number)))
         rendered.append(info)
     doc.subset_fonts()
-    data = doc.tobytes(garbage=3, deflate=True)
+    data = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
     doc.close()
     return data, rendered
 
@@ -186,7 +186,7 @@ def render_scanned(layouts: list[PageLayout], numbers: list[int | None], corner:
         out_page.insert_image(out_page.rect, stream=jpeg)
         rendered.append(info)
     vec.close()
-    data = out.tobytes(garbage=3, deflate=True)
+    data = out.tobytes(garbage=3, deflate=True, no_new_id=True)
     out.close()
     return data, rendered
 
