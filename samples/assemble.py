@@ -41,7 +41,7 @@ SERVED_TYPES = {"notice": "notice", "decision": "decision", "correction": "corre
 
 def plan_documents(spec: CaseSpec, rng: random.Random) -> list[DocPlan]:
     """Every document the file holds, in binding order, with truth-level attributes."""
-    d, proc, dfx = spec.dates, spec.procedure, spec.defects
+    proc, dfx = spec.procedure, spec.defects
     notice_title = docs_outgoing.notice_title(spec, rng)
     served_titles = {**SERVED_TITLES, "notice": notice_title}
 
@@ -149,6 +149,20 @@ def _build(spec: CaseSpec, plan: DocPlan, rng: random.Random) -> list[PageLayout
     return BUILDERS[plan.type](spec, plan, rng)
 
 
+def _record_printed_title(spec: CaseSpec, plan: DocPlan, pages: list[PageLayout]) -> None:
+    """The truth keeps the title as printed (templates vary the wording), without letter-spacing."""
+    from samples.layout import Text
+
+    first = pages[0] if pages else None
+    if first is None or first.title_bbox is None:
+        return
+    for op in first.ops:
+        if isinstance(op, Text) and op.bbox == first.title_bbox:
+            printed = op.text.replace(" ", "").replace("\u3000", "")
+            plan.title = printed.removeprefix(spec.agency.name) or plan.title
+            return
+
+
 def _responsible(spec: CaseSpec, plan: DocPlan) -> str:
     if plan.type == "evidence":
         return "监测机构" if "监测" in plan.title else spec.party.name if "复印件" in plan.title else spec.agency.name
@@ -187,6 +201,7 @@ def assemble(spec: CaseSpec, rng: random.Random, *, blank_backs: bool) -> Assemb
         if plan.type in ("cover", "toc", "archive_note"):
             continue
         pages = _build(spec, plan, rng)
+        _record_printed_title(spec, plan, pages)
         # A single-sided sheet scanned duplex leaves its blank back in the file.
         if blank_backs and len(pages) % 2 == 1 and rng.random() < 0.1:
             pages.append(PageLayout(doc_key=plan.key, blank=True, numbered=False))

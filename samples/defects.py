@@ -143,8 +143,6 @@ def _number_year(kind: str) -> Injector:
         day = spec.dates.get(key)
         if not day:
             return False
-        if day.month in (1, 12):
-            return False  # New Year crossings are tolerated by the rule; keep the defect unambiguous
         spec.numbers[key] = _set_year(spec.numbers[key], day.year + rng.choice((-1, 1)))
         return True
 

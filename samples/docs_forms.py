@@ -15,7 +15,6 @@ from samples.plan import (
     Row,
     fmt_date,
     form_table,
-    frame_sides,
     ink,
     new_page,
     short_date,

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from samples import catalog
 from samples.casegen import arabic_date, id_number, person_name
-from samples.fonts import text_width
-from samples.layout import Hand, PageLayout, Text, wrap
+from samples.fonts import mupdf_font
+from samples.layout import Hand, PageLayout, Text
 from samples.plan import (
     BODY_W,
     MARGIN_L,
@@ -105,9 +105,43 @@ class _Pens:
         return self._by[who]
 
 
+@functools.lru_cache(maxsize=65536)
+def _advance(ch: str, face: str) -> float:
+    return mupdf_font(face).text_length(ch, fontsize=1.0)
+
+
+def _tw(s: str, size: float, face: str) -> float:
+    """Text width from cached per-character advances (MuPDF's text_length is additive, and slow)."""
+    return size * sum(_advance(ch, face) for ch in s)
+
+
 @functools.lru_cache(maxsize=16384)
 def _lines(s: str, width: float, size: float, face: str, indent: int = 0) -> tuple[str, ...]:
-    return tuple(wrap(s, width, size, face, indent=indent))
+    """`layout.wrap` with the same rules (indent marker, 避头 punctuation), measured with `_tw`."""
+    lines: list[str] = []
+    current, used = "", 0.0
+    avail = width - size * indent
+    for ch in s:
+        if ch == "\n":
+            lines.append(current)
+            current, used, avail = "", 0.0, width
+            continue
+        w = size * _advance(ch, face)
+        if used + w > avail and current:
+            if ch in "，。、；：）》」”！？":
+                current += ch
+                used += w
+                continue
+            lines.append(current)
+            current, used, avail = ch, w, width
+        else:
+            current += ch
+            used += w
+    if current:
+        lines.append(current)
+    if indent and lines:
+        lines[0] = "\0" + lines[0]
+    return tuple(lines)
 
 
 def _fixed(spec: CaseSpec, tag: str) -> random.Random:
@@ -206,7 +240,7 @@ def _table(page: PageLayout, x: float, y: float, rows: list[list[tuple[str, floa
             ty = y + (h - size * 1.15 - (len(ls) - 1) * size * leading) / 2
             for i, ln in enumerate(ls):
                 if ln:
-                    tx = cx + (w - text_width(ln, size, face)) / 2 if center else cx + pad
+                    tx = cx + (w - _tw(ln, size, face)) / 2 if center else cx + pad
                     page.text(tx, ty + i * size * leading, ln, size, face)
             page.line(cx, y, cx, y + h)
             boxes.append((cx, y, cx + w, y + h))
@@ -226,7 +260,7 @@ def _fields(page: PageLayout, y: float, rows: list[list[tuple[str, str]]], st: _
     width = x1 - x0
 
     def need(pair: tuple[str, str]) -> float:
-        return text_width(f"{pair[0]}：", size, face) + max(text_width(pair[1], size, face), 40.0) + 16
+        return _tw(f"{pair[0]}：", size, face) + max(_tw(pair[1], size, face), 40.0) + 16
 
     for row in rows:
         groups = [row] if sum(need(p) for p in row) <= width else [[p] for p in row]
@@ -236,7 +270,7 @@ def _fields(page: PageLayout, y: float, rows: list[list[tuple[str, str]]], st: _
             for lab, val in grp:
                 w = need((lab, val)) * width / total
                 label = f"{lab}：" if lab else ""
-                lw = text_width(label, size, face)
+                lw = _tw(label, size, face)
                 if label:
                     page.text(x, y, label, size, face)
                 lines = _lines(val, w - lw - 12, size, face) or ("",)
@@ -256,12 +290,12 @@ def _header_table(page: PageLayout, y: float, rows: list[list[tuple[str, str]]],
                   x0: float = MARGIN_L, x1: float = MARGIN_R) -> float:
     """A ruled header: label cells (first column aligned) and value cells."""
     size, face = st.tb, st.body
-    first = max(text_width(r[0][0], size, face) for r in rows) + 14
+    first = max(_tw(r[0][0], size, face) for r in rows) + 14
     trows = []
     for row in rows:
-        labels = [first] + [text_width(lab, size, face) + 12 for lab, _ in row[1:]]
+        labels = [first] + [_tw(lab, size, face) + 12 for lab, _ in row[1:]]
         rest = (x1 - x0) - sum(labels)
-        weights = [max(text_width(v, size, face), 60.0) for _, v in row]
+        weights = [max(_tw(v, size, face), 60.0) for _, v in row]
         cells: list[tuple[str, float]] = []
         for (lab, val), lw, wt in zip(row, labels, weights, strict=True):
             cells += [(lab, lw), (val, rest * wt / sum(weights))]
@@ -320,7 +354,7 @@ class _Flow:
         x = MARGIN_L + (0 if label else size * 2)
         if label:
             self.page.text(MARGIN_L, self.y, label, size, self.st.body)
-            x += text_width(label, size, self.st.body) + 4
+            x += _tw(label, size, self.st.body) + 4
         if text:
             self.page.hand(x, self.y + size * 1.15 - height + 3, text, height, kind="hand", color=color, role=role)
         if self.ruled:
@@ -336,7 +370,7 @@ class _Flow:
 
 def _tok_w(tok: Tok, st: _St, size: float) -> float:
     if tok[0] == "t":
-        return text_width(tok[1], size, st.body)
+        return _tw(tok[1], size, st.body)
     return Hand(0, 0, tok[1], st.sh if tok[0] == "s" else 13.0, "sign" if tok[0] == "s" else "hand").bbox[2]
 
 
@@ -392,6 +426,7 @@ class _Record:
     cont: bool  # continuation pages repeat the title with （续页）
     underline: bool
     foot_top: float = FOOT_TOP
+    loose: float = 1.0  # line pitch multiplier (long records on widely ruled paper)
 
 
 def _lay_record(rec: _Record, items: list[Item]) -> list[PageLayout]:
@@ -407,7 +442,8 @@ def _lay_record(rec: _Record, items: list[Item]) -> list[PageLayout]:
             y += (st.bs + 1) * 2.2
         return y
 
-    flow = _Flow(rec.doc, st, bottom=rec.foot_top - 6, pitch=st.bs * (2.0 if ruled else 1.8), ruled=ruled, cont=cont)
+    flow = _Flow(rec.doc, st, bottom=rec.foot_top - 6, pitch=st.bs * (2.0 if ruled else 1.8) * rec.loose, ruled=ruled,
+                 cont=cont)
     page = flow.page
     y = _title(page, rec.spec, st, rec.doc.title, agency_line=rec.agency_line)
     if box:
@@ -429,9 +465,17 @@ def _lay_record(rec: _Record, items: list[Item]) -> list[PageLayout]:
     return flow.pages
 
 
+def _text_end(page: PageLayout) -> float:
+    return max((op.y for op in page.ops if isinstance(op, Text | Hand)), default=TOP)
+
+
 def _fit(rec: _Record, make: Callable[[int, bool], list[Item]], k: int, kmin: int, kmax: int,
-         target: int, lo: int) -> list[PageLayout]:
-    """Lay the record out with k optional items, moving k until the page count meets `target`."""
+         target: int, lo: int, fill: float = 0.0) -> list[PageLayout]:
+    """Lay the record out with k optional items, moving k until the page count meets `target`.
+
+    Once there, more items go in while the page count holds and the last page's text ends above
+    `fill` (a y), so the last page is not left holding just the closing line.
+    """
     pages = _lay_record(rec, make(k, False))
     while len(pages) < target and k < kmax:
         k += 1
@@ -439,6 +483,11 @@ def _fit(rec: _Record, make: Callable[[int, bool], list[Item]], k: int, kmin: in
     while len(pages) > target and k > kmin:
         k -= 1
         pages = _lay_record(rec, make(k, False))
+    while k < kmax and _text_end(pages[-1]) < fill:
+        more = _lay_record(rec, make(k + 1, False))
+        if len(more) != len(pages):
+            break
+        k, pages = k + 1, more
     if len(pages) < lo:
         pages = _lay_record(rec, make(k, True))
     return pages
@@ -556,6 +605,22 @@ _INSPECT_FILLER: list[tuple[str, tuple[str, ...], bool]] = [
     ("该单位废气经收集后通过{h}米高排气筒排放，排气筒已设置采样平台和采样口。", ("vocs", "facility_idle"), False),
     ("执法人员查看了该单位用电记录，上月用电量约{kwh}千瓦时。", (), False),
     ("该单位已制定突发环境事件应急预案，并报生态环境部门备案。", (), False),
+    ("该单位厂区大门朝{dir}，门口设有企业名称标识牌，厂区占地面积约{area2}亩。", (), False),
+    ("厂区内主要建有生产车间{m}栋、原料仓库1栋、成品仓库1栋及办公楼1栋。", (), False),
+    ("生产车间内地面基本整洁，设备布置较为紧凑，车间门窗检查时处于{door}状态。", (), False),
+    ("现场查看了该单位的原辅材料，主要为{mat}，堆放整齐，未见明显洒落。", ("dust",), False),
+    ("该单位生产用水取自{water}，生活污水经化粪池处理后{sewer}。", ("water_bypass",), False),
+    ("该单位锅炉（导热油炉）使用{fuel}作为燃料，检查时处于运行状态。", (), False),
+    ("厂区{dir}侧设有事故应急池一座，容积约{pool}立方米，池内无积水。", (), False),
+    ("现场查看了该单位的环保设施运行记录，记录填写人为{manager}，最近一次记录日期为{prev}。", (), False),
+    ("该单位设有环保管理机构，配备兼职环保管理人员{m2}名。", (), False),
+    ("执法人员查看了该单位危险废物转移联单，最近一次转移时间为{prev}，接收单位为有资质的处置企业。",
+     ("hazwaste_storage",), False),
+    ("现场检查时，该单位厂界外未闻到明显异味。", ("vocs", "noise"), False),
+    ("检查过程中，执法人员对厂区周边环境进行了巡查，周边沟渠未见明显异常。", ("water_bypass",), False),
+    ("执法人员对现场检查中发现的问题逐项向现场负责人作了说明，现场负责人表示认可。", (), True),
+    ("执法人员告知该单位，如对本次检查有异议，可以在本笔录上注明。", (), True),
+    ("本次检查持续约{minutes}分钟，检查过程中该单位予以配合，未发现阻挠检查的情况。", (), True),
     ("执法人员向现场负责人宣传了生态环境保护法律法规，要求其落实企业环境保护主体责任。", (), True),
     ("现场未发现其他明显的环境违法行为。", (), True),
     ("执法人员要求该单位在三个工作日内提供营业执照、法定代表人身份证明及相关环保手续复印件。", (), True),
@@ -566,7 +631,8 @@ def _fill(rng: random.Random, spec: CaseSpec, day: dt.date | None) -> dict[str, 
     prev = (day or dt.date(2024, 1, 10)) - dt.timedelta(days=rng.randint(1, 6))
     code = spec.party.credit_code or "92" + "0" * 16
     return {
-        "line": rng.choice(catalog.PRODUCTION_LINES), "n": rng.randint(4, 30), "dir": rng.choice(DIRS),
+        "line": next((ln for ln in catalog.PRODUCTION_LINES if any(ln in f for f in spec.facts)),
+                     rng.choice(catalog.PRODUCTION_LINES)), "n": rng.randint(4, 30), "dir": rng.choice(DIRS),
         "fac": rng.choice(("布袋除尘器", "水喷淋塔", "活性炭吸附装置", "污水处理设施（调节池、沉淀池、生化池）",
                            "油烟净化器", "脉冲袋式除尘器")),
         "m": rng.randint(2, 12), "m2": rng.randint(1, 2), "prev": f"{prev.month}月{prev.day}日",
@@ -575,7 +641,12 @@ def _fill(rng: random.Random, spec: CaseSpec, day: dt.date | None) -> dict[str, 
         - rng.randint(2, 9), "area": rng.randint(10, 80), "manager": spec.party.site_manager,
         "staff": rng.randint(8, 260), "shift": rng.choice(("单班", "两班", "三班倒")), "dist": rng.randint(60, 900),
         "near": rng.choice(("村庄", "居民点", "农田", "一条小河", "其他企业厂房")), "h": rng.choice((15, 20, 25, 30)),
-        "kwh": rng.randint(8, 400) * 100,
+        "kwh": rng.randint(8, 400) * 100, "area2": rng.randint(5, 120), "door": rng.choice(("敞开", "关闭", "半开")),
+        "mat": rng.choice(("各类原料及辅料", "外购的半成品及包装材料", "原料及少量化学助剂")),
+        "water": rng.choice(("市政自来水", "园区供水管网", "自备水井")),
+        "sewer": rng.choice(("排入园区污水管网", "用于厂区绿化", "由环卫部门定期清运")),
+        "fuel": rng.choice(("天然气", "生物质成型燃料", "电")), "pool": rng.choice((50, 100, 150, 200)),
+        "minutes": rng.randint(40, 90),
     }
 
 
@@ -654,7 +725,16 @@ def build_inspection(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[P
                                    "我们对相关法律法规学习不够。")), 0)],
         [("p", "问：你单位的环保工作由谁负责？", 0), ("p", f"答：由{manager}负责。", 0)],
         [("p", "问：请你单位提供营业执照、环评批复等相关资料。", 0), ("p", "答：好的，我们会尽快提供复印件。", 0)],
-    ][: rng.randint(2, 5)]
+        [("p", "问：上述情况存在多长时间了？", 0),
+         ("p", "答：" + rng.choice(("大概有半个月了。", "具体时间记不清了。", "没多久，前几天才这样。")), 0)],
+        [("p", "问：你单位平时的环保设施由谁维护？", 0),
+         ("p", "答：" + rng.choice(("由车间设备员负责维护。", "我们请了第三方公司运维。", "由我负责。")), 0)],
+        [("p", "问：你单位近期是否接受过生态环境部门的检查？", 0),
+         ("p", "答：" + rng.choice(("去年检查过一次。", "没有。", "今年初检查过。")), 0)],
+        [("p", "问：你对今天的检查情况有无异议？", 0), ("p", "答：没有异议。", 0)],
+    ]
+    rng.shuffle(q_sets)
+    q_sets = q_sets[: rng.randint(2, 9)]
     seq: list[tuple[bool, Item | list[Item]]] = [(False, ("s", opening))]
     seq += [(True, ("s", f)) for f in fillers[:cut]]
     seq += [(False, ("s", f + "。")) for f in spec.facts]
@@ -677,7 +757,10 @@ def build_inspection(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[P
         tail: list[Item] = [("p", "（以下空白）", 0)] if blank_note else []
         return head + body + tail + [("hand", op_label, "" if drop else confirm, "party", color)]
 
-    pages = _fit(rec, make, n_opt // 2, 0, n_opt, rng.choice((2, 2, 3, 3, 4)), 2)
+    target = rng.choice((2, 2, 3, 3, 4))
+    if target == 4:
+        rec.loose, st.bs = rng.uniform(1.35, 1.5), 12.0
+    pages = _fit(rec, make, n_opt // 2, 0, n_opt, target, 2, rng.uniform(250, 600))
     foot = _record_foot_groups(rng.choice(("被检查人签名：", "被检查人（签名）：", "被检查单位负责人签名：")),
                                manager, day, pens, rng.choice(("执法人员签名：", "执法人员（签名）：", "检查人签名：")),
                                officers, rng.choice(("记录人签名：", "记录人（签名）：")), recorder, rng)
@@ -804,7 +887,7 @@ def build_inquiry(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Page
             body = [*body[:-4], ("break",), *body[-4:]]
         return head + body + ([] if drop else [("hand", "", confirm, "party", color)])
 
-    pages = _fit(rec, make, rng.randint(kmin, kmax), kmin, kmax, rng.choice((2, 2, 3)), 2)
+    pages = _fit(rec, make, rng.randint(kmin, kmax), kmin, kmax, rng.choice((2, 2, 3)), 2, rng.uniform(200, 600))
     foot = _record_foot_groups(rng.choice(("被询问人签名：", "被询问人（签名）：")), who, day, pens,
                                rng.choice(("询问人签名：", "询问人（签名）：", "执法人员签名：")), officers,
                                rng.choice(("记录人签名：", "记录人（签名）：")), recorder, rng)
@@ -846,7 +929,7 @@ def _evidence_list(spec: CaseSpec) -> list[str]:
 def build_investigation_report(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayout]:
     """案件调查报告 / 调查终结报告: 1-3 pages of numbered sections, signed by the 承办人."""
     state = rng.getstate()
-    for tighter in (1.0, 0.94, 0.88, 0.82):
+    for tighter in (1.0, 0.94, 0.88):
         rng.setstate(state)  # the same draws, laid out tighter, so the signatures keep some text above them
         pages = _report(spec, doc, rng, tighter)
         if len(pages) == 1 or sum(isinstance(op, Text) for op in pages[-1].ops) > 3:
@@ -1007,7 +1090,7 @@ def _statement_record(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[
     def make(k: int, force: bool) -> list[Item]:
         return _choose(mixed, k) + ([] if drop else [("hand", "", confirm, "party", color)])
 
-    pages = _fit(rec, make, rng.randint(1, n_opt), 0, n_opt, rng.choice((1, 2)), 1)
+    pages = _fit(rec, make, rng.randint(1, n_opt), 0, n_opt, rng.choice((1, 2)), 1, rng.uniform(150, 500))
     foot = _record_foot_groups(rng.choice(("陈述申辩人签名：", "当事人签名：")), who, day, pens,
                                rng.choice(("承办人签名：", "执法人员签名：")), officers, "记录人签名：", recorder, rng)
     return _finish_record(rec, pages, foot, rng)
@@ -1082,7 +1165,7 @@ def _hearing_notice(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Pa
     flow.y += 40
     name_t = page.right(MARGIN_R - 20, flow.y, spec.agency.name, st.bs, st.body)
     flow.y += st.bs * 2
-    date_t = page.right(MARGIN_R - 20 - (name_t.bbox[2] - name_t.bbox[0] - text_width(
+    date_t = page.right(MARGIN_R - 20 - (name_t.bbox[2] - name_t.bbox[0] - _tw(
         fmt_date(spec, doc.date), st.bs, st.body)) / 2, flow.y, fmt_date(spec, doc.date), st.bs, st.body)
     if doc.key not in spec.defects.unsealed:
         bx = date_t.bbox
@@ -1163,7 +1246,7 @@ def _hearing_record(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Pa
             body = [*body[:-5], ("break",), *body[-5:]]
         return body + ([] if drop else [("hand", "当事人意见：", "以上笔录已阅，无误", "party", color)])
 
-    pages = _fit(rec, make, n_opt, 0, n_opt, 2, 2)
+    pages = _fit(rec, make, 0, 0, n_opt, 2, 2, 300.0)
     pdate = _hand_date(day, rng) if day else ""
     recorder = Person(clerk)
 
@@ -1238,7 +1321,7 @@ def build_collective(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[P
     line1, line2 = toks[:4], toks[4:]
     flow.signature_line(rng.choice(("参加人员签名：", "参会人员签名：")), line1)
     if line2:
-        flow.signature_line("", line2, x=MARGIN_L + text_width("参加人员签名：", st.bs, st.body) + 5)
+        flow.signature_line("", line2, x=MARGIN_L + _tw("参加人员签名：", st.bs, st.body) + 5)
     flow.signature_line("记录人签名：", [("s", clerk, "recorder", pens(clerk))])
     return flow.pages
 
@@ -1317,7 +1400,7 @@ def _photos(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayout
                     op = page.hand(x, box[1] + 2, n, min(st.sh, box[3] - box[1] - 4), kind="sign",
                                    color=pens(n), role="officer")
                     x = op.bbox[2] + 6
-            y = bottom + 14
+            y = max(bottom, y + ph) + 14
         if party_sign:
             who = spec.party.site_manager
             _draw_tokens(page, MARGIN_L + BODY_W * 0.45, min(y, BOTTOM - 4),
@@ -1386,8 +1469,8 @@ def _monitoring(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLa
                 ("检测类别", rng.choice(("执法监测", "委托检测"))), ("报告日期", fmt_date(spec, day, "arabic"))]
         for lab, val in rows:
             page.text(MARGIN_L + 40, y, f"{lab}：", st.bs + 1, st.body)
-            page.text(MARGIN_L + 40 + text_width("报告编号：", st.bs + 1, st.body) + 8, y, val, st.bs + 1, st.body)
-            page.line(MARGIN_L + 40 + text_width("报告编号：", st.bs + 1, st.body) + 4, y + (st.bs + 1) * 1.3,
+            page.text(MARGIN_L + 40 + _tw("报告编号：", st.bs + 1, st.body) + 8, y, val, st.bs + 1, st.body)
+            page.line(MARGIN_L + 40 + _tw("报告编号：", st.bs + 1, st.body) + 4, y + (st.bs + 1) * 1.3,
                       MARGIN_R - 30, y + (st.bs + 1) * 1.3, 0.5)
             y += (st.bs + 1) * 2.6
         page.centered(690, station, st.bs + 3, st.title)
@@ -1492,7 +1575,7 @@ def _licence(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayou
         yy = y
         for lab, val in items:
             page.text(col_x, yy, lab, size, st.body)
-            lw = text_width("法定代表人", size, st.body) + 10
+            lw = _tw("法定代表人", size, st.body) + 10
             for ln in _lines(val, colw - lw, size, st.body):
                 page.text(col_x + lw, yy, ln, size, st.body)
                 yy += size * 1.6

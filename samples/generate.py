@@ -102,10 +102,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def generate(out: Path, cases: int, seed: int, options: Options = Options(), *, workers: int = 1,
-             prefix: str = "case") -> list[tuple[str, int, list[str]]]:
+             prefix: str = "case", plans: list[list[str]] | None = None) -> list[tuple[str, int, list[str]]]:
+    """Write `cases` files into `out`; `plans` (codes per case) overrides the drawn defect mix."""
     out.mkdir(parents=True, exist_ok=True)
     check_fonts()
-    plans = defect_plan(seed, cases, options)
+    plans = plans or defect_plan(seed, cases, options)
     jobs = [(out, f"{prefix}-{seed}-{i:03d}", case_seed(seed, i), plans[i], options) for i in range(cases)]
     results: list[tuple[str, int, list[str]]] = []
     started = time.monotonic()

@@ -234,10 +234,19 @@ def _assert_impossible_order(truth: Truth) -> None:
         (pairs[1][0] and pairs[1][1] and pairs[1][0] > pairs[1][1])
 
 
+@pytest.fixture(scope="session")
+def one_file_per_code(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Truth]]:
+    """A born-digital file for every finding code, so the check can read the text layer."""
+    out = tmp_path_factory.mktemp("per_code")
+    generate(out, len(ALL_CODES), seed=1234, options=Options(born_digital_ratio=1.0), workers=2,
+             plans=[[code] for code in ALL_CODES])
+    truths = load_truths(out)
+    return {code: truths[i] for i, code in enumerate(ALL_CODES)}
+
+
 @pytest.mark.parametrize("code", ALL_CODES)
-def test_injected_defect_is_on_the_pages(code: str, tmp_path: Path) -> None:
-    generate(tmp_path, 1, seed=sum(map(ord, code)), options=Options(born_digital_ratio=1.0, defects=(code,)))
-    ((pdf_path, truth),) = load_truths(tmp_path)
+def test_injected_defect_is_on_the_pages(code: str, one_file_per_code: dict[str, tuple[Path, Truth]]) -> None:
+    pdf_path, truth = one_file_per_code[code]
     assert truth.defects == [code]
     _check_truth(pdf_path, truth)
     with pymupdf.open(pdf_path) as pdf:
