@@ -590,7 +590,8 @@ _INSPECT_FILLER: list[tuple[str, tuple[str, ...], bool]] = [
     ("该单位设有废水排放口{m}个、雨水排放口1个，各排放口均已设置环境保护图形标志牌。", ("water_bypass",), False),
     ("厂区实行雨污分流，检查时雨水沟内未见明显污水。", ("water_bypass",), False),
     ("执法人员查阅了该单位{ledger}，台账记录至{prev}。", (), False),
-    ("该单位已取得排污许可证，证书编号为{permit}，现场未见许可证正本悬挂。", ("permit_none",), False),
+    ("该单位已取得排污许可证，证书编号为{permit}，现场未见许可证正本悬挂。", ("permit_none", "eia_unbuilt", "eia_acceptance"),
+     False),
     ("该单位于{year}年编制了建设项目环境影响报告表，并取得了审批部门的批复。", ("eia_unbuilt",), False),
     ("一般工业固体废物暂存于厂区{dir}侧固废暂存间内，暂存间设有防雨顶棚。", (), False),
     ("危险废物贮存间位于厂区{dir}侧，面积约{area}平方米，地面做了防渗处理并设有导流沟。", ("hazwaste_storage",), False),
@@ -1147,7 +1148,8 @@ def _hearing_notice(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Pa
     host, clerk, _ = _hearing_people(spec)
     hday = spec.dates.get("hearing")
     start, _ = _window(spec, "hearing", "hearing", hday)
-    when = f"{fmt_date(spec, hday)}{'上午' if start < 720 else '下午'}{_hm(start)}" if hday else "    年  月  日"
+    clock = _hm(start) if rng.random() < 0.6 else f"{'上午' if start < 720 else '下午'}{_hm(start - 720 * (start >= 780))}"
+    when = f"{fmt_date(spec, hday)}{clock}" if hday else "    年  月  日"
     req = spec.dates.get("hearing_request")
     flow.para(f"根据你单位{('于' + arabic_date(req)) if req else ''}提出的听证申请，本机关决定于{when}"
               f"在{_hearing_place(spec)}对你单位涉嫌{spec.violation.cause}一案举行听证。"
@@ -1307,9 +1309,12 @@ def build_collective(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[P
     flow.para(rng.choice(("二、讨论意见", "讨论意见：")), indent=0)
     opinions = ["本案事实清楚，证据确凿，程序合法，同意承办人意见。", "同意承办人的处罚意见。",
                 "案件事实清楚，适用法律正确，裁量适当，同意。", "同意。建议督促当事人按时完成整改。",
-                "法制审核意见为同意，本人同意拟处罚意见。", "违法事实清楚，处罚幅度适当，同意。"]
-    for n, _ in attendees[1:]:
-        flow.para(f"{n}：{rng.choice(opinions)}", indent=2)
+                "违法事实清楚，处罚幅度适当，同意。", "同意拟处罚意见，建议加强后续监管。"]
+    rng.shuffle(opinions)
+    for i, (n, _) in enumerate(attendees[1:]):
+        said = ("经法制审核，本案主体认定准确，程序合法，适用法律正确，同意拟处罚意见。"
+                if n == spec.legal_reviewer.name else opinions[i % len(opinions)])
+        flow.para(f"{n}：{said}", indent=2)
     flow.para(f"{spec.chief.name}：同意大家的意见。", indent=2)
     flow.para(rng.choice(("三、讨论结论", "结论：", "讨论决定：")), indent=0)
     flow.para(f"经集体讨论，{rng.choice(('一致同意', '参会人员一致同意'))}对当事人处以{fine_text(spec.fine)}的行政处罚，"

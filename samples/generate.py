@@ -34,6 +34,8 @@ class Options:
     severity: tuple[float, float] = (0.15, 0.75)
     dpi: int | None = None
     defects: tuple[str, ...] | None = None  # force these codes on every case ("" = clean)
+    max_jpeg_quality: int | None = None  # cap, for small committed demo files
+    grayscale: bool | None = None  # force grey or colour scans (None: drawn, about 20% grey)
 
 
 def case_seed(seed: int, index: int) -> int:
@@ -83,7 +85,8 @@ def generate_case(out: Path, name: str, seed: int, codes: list[str], options: Op
     else:
         severity = rng.uniform(*options.severity)
         pdf, rendered = render_scanned(assembly.pages, assembly.archive_numbers, corner, rng,
-                                       severity=severity, dpi=options.dpi)
+                                       severity=severity, dpi=options.dpi, max_quality=options.max_jpeg_quality,
+                                       grayscale=options.grayscale)
     truth = build_truth(assembly, rendered, file=f"{name}.pdf", pdf=pdf)
     _write_atomic(out / f"{name}.pdf", pdf)
     _write_atomic(out / f"{name}.truth.json", truth.to_json().encode("utf-8"))
@@ -148,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
                              f"known: {', '.join(ALL_CODES)}")
     parser.add_argument("--dpi", type=int, default=None, help="scan resolution (default: 150 or 200, drawn)")
     parser.add_argument("--prefix", default="case", help="file name prefix (default: case)")
+    parser.add_argument("--max-jpeg-quality", type=int, default=None, metavar="Q",
+                        help="cap the scans' JPEG quality (smaller files)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
@@ -159,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         unknown = [c for c in forced if c not in ALL_CODES]
         if unknown:
             parser.error(f"unknown finding code(s): {', '.join(unknown)}")
-    options = Options(born_digital_ratio=args.born_digital, clean_ratio=args.clean, dpi=args.dpi, defects=forced)
+    options = Options(born_digital_ratio=args.born_digital, clean_ratio=args.clean, dpi=args.dpi, defects=forced,
+                      max_jpeg_quality=args.max_jpeg_quality)
     results = generate(args.out, args.cases, args.seed, options, workers=args.workers, prefix=args.prefix)
     for name, pages, codes in results:
         print(f"{args.out / name}.pdf\t{pages} pages\t{','.join(codes) or 'clean'}")

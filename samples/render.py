@@ -142,9 +142,17 @@ def _rotation(rng: random.Random) -> int:
 
 
 def render_scanned(layouts: list[PageLayout], numbers: list[int | None], corner: str, rng: random.Random,
-                   *, severity: float, dpi: int | None = None) -> tuple[bytes, list[RenderedPage]]:
-    """An image-only PDF, one degraded JPEG per page, as a scanner writes it."""
+                   *, severity: float, dpi: int | None = None,
+                   max_quality: int | None = None, grayscale: bool | None = None) -> tuple[bytes, list[RenderedPage]]:
+    """An image-only PDF, one degraded JPEG per page, as a scanner writes it.
+
+    `max_quality` caps the JPEG quality (small files for the committed demo set).
+    """
     base = scan.random_profile(rng, severity=severity, dpi=dpi)
+    if max_quality is not None:
+        base = dataclasses.replace(base, jpeg_quality=min(base.jpeg_quality, max_quality))
+    if grayscale is not None:
+        base = dataclasses.replace(base, grayscale=grayscale)
     vec = pymupdf.open()
     out = pymupdf.open()
     rendered: list[RenderedPage] = []
