@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 
 from samples.casegen import arabic_date
+from samples.docs_records import fine_text, rmb_upper
 from samples.layout import A4_W, PageLayout
 from samples.plan import (
     MARGIN_L,
@@ -158,8 +159,6 @@ def build_filing(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageL
 
 def build_approval(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayout]:
     """行政处罚审批表 / 案件审查表: the chain from 承办人 to 负责人 (LAP art57)."""
-    from samples.docs_outgoing import rmb
-
     page = new_page(doc)
     face = spec.style.body_face
     y = _title(page, spec, 62, doc.title, rng, agency=True)
@@ -170,7 +169,7 @@ def build_approval(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Pag
     rows = [Row("案件名称", f"{spec.party.name}{v.cause}案"), *_case_rows(spec, rng)[:2]]
     rows.append(Row("主要违法事实", "；".join(spec.facts) + "。", height=70))
     rows.append(Row("处罚依据", f"违反{v.violated}，依据{v.basis}。", height=44))
-    rows.append(Row("拟处罚意见", f"罚款{rmb(spec.fine)}。"))
+    rows.append(Row("拟处罚意见", f"{fine_text(spec.fine)}。"))
     rows.append(Row("承办人意见", hand="建议按拟处罚意见处理", sign=[(o.name, "officer") for o in spec.officers[:2]],
                     sign_date=d["approval"] - dt.timedelta(days=rng.choice((1, 2))), height=64))
     rows.append(Row("承办机构意见", hand=rng.choice(("同意", "同意承办人意见")), sign=[(spec.unit_head.name, "unit_head")],
@@ -259,8 +258,6 @@ def build_receipt(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Page
 
 
 def build_payment(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayout]:
-    from samples.docs_records import rmb_upper
-
     page = new_page(doc)
     face = spec.style.body_face
     title = rng.choice(("非税收入一般缴款书", "罚没款缴款凭证", "政府非税收入缴款书"))
@@ -283,8 +280,6 @@ def build_payment(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Page
 
 
 def build_closing(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageLayout]:
-    from samples.docs_outgoing import rmb
-
     page = new_page(doc)
     face = spec.style.body_face
     y = _title(page, spec, 62, doc.title, rng, agency=True)
@@ -292,7 +287,7 @@ def build_closing(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Page
     rows = [Row("案件名称", f"{spec.party.name}{spec.violation.cause}案"), Row("当事人", spec.party.name),
             Row("立案时间", arabic_date(d["filing"])),
             Row("处罚决定书文号", spec.numbers.get("decision") or ""),
-            Row("处罚内容", f"罚款{rmb(spec.fine)}"),
+            Row("处罚内容", fine_text(spec.fine)),
             Row("执行情况", f"当事人已于{arabic_date(d['payment'])}全额缴纳罚款，" +
                 rng.choice(("违法行为已改正。", "并已完成整改。", "经复查已整改到位。")), height=44),
             Row("承办人意见", hand="建议结案", sign=[(o.name, "officer") for o in spec.officers[:2]],

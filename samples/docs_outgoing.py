@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from samples.docs_records import fine_text
 from samples.layout import PageLayout
 from samples.plan import (
     MARGIN_L,
@@ -20,12 +21,6 @@ from samples.plan import (
 from samples.spec import CaseSpec
 
 SEAL_D = 118.0  # 42 mm, the usual diameter of an agency seal
-
-
-def rmb(amount: int) -> str:
-    from samples.docs_records import rmb_upper
-
-    return f"人民币{rmb_upper(amount)}（¥{amount}元）"
 
 
 def _header(flow: Flow, spec: CaseSpec, doc: DocPlan, rng: random.Random) -> None:
@@ -118,7 +113,7 @@ def build_notice(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[PageL
     flow.para(f"我局于{fmt_date(spec, spec.dates['inspection'])}对你单位进行了现场检查，发现：" + "；".join(spec.facts) + "。", size)
     flow.para("以上事实，有" + "、".join(spec.evidence_items) + "等证据为证。", size)
     flow.para(f"你单位的上述行为违反了{v.violated}的规定。依据{v.basis}的规定，"
-              f"我局拟对你单位作出如下行政处罚：罚款{rmb(spec.fine)}。", size)
+              f"我局拟对你单位作出如下行政处罚：{fine_text(spec.fine)}。", size)
     flow.para(_rights_sentence(spec, rng), size)
     officer = spec.officers[0]
     flow.para(f"联系人：{officer.name}　联系电话：{spec.agency.phone}", size)
@@ -164,7 +159,7 @@ def build_decision(spec: CaseSpec, doc: DocPlan, rng: random.Random) -> list[Pag
     flow.para("二、行政处罚的依据、种类", size, hface)
     flow.para(f"依据{v.basis}的规定，并参照{spec.agency.province}生态环境行政处罚自由裁量基准，"
               f"我局决定对你单位作出如下行政处罚：", size)
-    flow.para(f"罚款{rmb(spec.fine)}。", size)
+    flow.para(f"{fine_text(spec.fine)}。", size)
     if spec.procedure.correction_clause:
         flow.para(f"同时责令你单位{v.correction}。", size)
     flow.para("三、履行方式和期限", size, hface)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from samples import catalog
 from samples.casegen import arabic_date, id_number, person_name
-from samples.fonts import mupdf_font
-from samples.layout import Hand, PageLayout, Text
+from samples.fonts import text_width
+from samples.layout import Hand, PageLayout, Text, wrap
 from samples.plan import (
     BODY_W,
     MARGIN_L,
@@ -105,43 +105,14 @@ class _Pens:
         return self._by[who]
 
 
-@functools.lru_cache(maxsize=65536)
-def _advance(ch: str, face: str) -> float:
-    return mupdf_font(face).text_length(ch, fontsize=1.0)
-
-
 def _tw(s: str, size: float, face: str) -> float:
-    """Text width from cached per-character advances (MuPDF's text_length is additive, and slow)."""
-    return size * sum(_advance(ch, face) for ch in s)
+    return text_width(s, size, face)
 
 
 @functools.lru_cache(maxsize=16384)
 def _lines(s: str, width: float, size: float, face: str, indent: int = 0) -> tuple[str, ...]:
-    """`layout.wrap` with the same rules (indent marker, 避头 punctuation), measured with `_tw`."""
-    lines: list[str] = []
-    current, used = "", 0.0
-    avail = width - size * indent
-    for ch in s:
-        if ch == "\n":
-            lines.append(current)
-            current, used, avail = "", 0.0, width
-            continue
-        w = size * _advance(ch, face)
-        if used + w > avail and current:
-            if ch in "，。、；：）》」”！？":
-                current += ch
-                used += w
-                continue
-            lines.append(current)
-            current, used, avail = ch, w, width
-        else:
-            current += ch
-            used += w
-    if current:
-        lines.append(current)
-    if indent and lines:
-        lines[0] = "\0" + lines[0]
-    return tuple(lines)
+    """`layout.wrap`, cached: templates wrap the same cells again for every size test."""
+    return tuple(wrap(s, width, size, face, indent=indent))
 
 
 def _fixed(spec: CaseSpec, tag: str) -> random.Random:

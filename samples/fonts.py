@@ -89,5 +89,12 @@ def mupdf_font(key: str) -> pymupdf.Font:
     return pymupdf.Font(fontfile=str(face_file(key)))
 
 
+@functools.lru_cache(maxsize=65536)
+def advance(ch: str, key: str) -> float:
+    """Advance width of one character at size 1 (cached: MuPDF's text_length is slow per call)."""
+    return mupdf_font(key).text_length(ch, fontsize=1.0)
+
+
 def text_width(text: str, size: float, key: str) -> float:
-    return mupdf_font(key).text_length(text, fontsize=size)
+    # Advances are additive for these fonts (no kerning in CJK text), so sum cached ones.
+    return size * sum(advance(ch, key) for ch in text)

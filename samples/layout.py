@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from samples.fonts import text_width
+from samples.fonts import advance, text_width
 
 A4_W = 595.28
 A4_H = 841.89
@@ -157,24 +157,25 @@ class PageLayout:
 def wrap(s: str, width: float, size: float, face: str, *, indent: int = 2) -> list[str]:
     """Lines of `s` fitting `width`; the first line is marked with a leading NUL when indented."""
     lines: list[str] = []
-    current = ""
+    current, used = "", 0.0
     avail = width - size * indent
     for ch in s:
         if ch == "\n":
             lines.append(current)
-            current = ""
-            avail = width
+            current, used, avail = "", 0.0, width
             continue
-        if text_width(current + ch, size, face) > avail and current:
+        w = size * advance(ch, face)
+        if used + w > avail and current:
             # Keep closing punctuation on the line it closes (Chinese typesetting rule 避头).
             if ch in "，。、；：）》」”！？":
                 current += ch
+                used += w
                 continue
             lines.append(current)
-            current = ch
-            avail = width
+            current, used, avail = ch, w, width
         else:
             current += ch
+            used += w
     if current:
         lines.append(current)
     if indent and lines:
