@@ -68,16 +68,21 @@ def defect_plan(seed: int, cases: int, options: Options) -> list[list[str]]:
 
 
 def generate_case(out: Path, name: str, seed: int, codes: list[str], options: Options) -> tuple[str, int, list[str]]:
-    rng = random.Random(seed)
-    spec = make_case(rng, name, seed)
-    spec.style.born_digital = rng.random() < options.born_digital_ratio
-    if spec.style.born_digital:
-        # Born-digital files embed fonts; only TrueType faces subset (see samples.fonts).
-        spec.style.body_face = rng.choice(("ming", "kai", "ming"))
-        spec.style.title_face = rng.choice(("zenhei", "ming"))
-    applied = inject(spec, codes, rng)
-    if len(applied) < len(codes):
-        log.info("%s: %s did not fit this case", name, ", ".join(set(codes) - set(applied)))
+    # A case drawn without what a code needs (e.g. a hearing, whose discussion record is itself an
+    # internal approval) is redrawn, deterministically, until every asked-for code fits.
+    for attempt in range(50):
+        rng = random.Random(seed if attempt == 0 else f"{seed}-{attempt}")
+        spec = make_case(rng, name, seed)
+        spec.style.born_digital = rng.random() < options.born_digital_ratio
+        if spec.style.born_digital:
+            # Born-digital files embed fonts; only TrueType faces subset (see samples.fonts).
+            spec.style.body_face = rng.choice(("ming", "kai", "ming"))
+            spec.style.title_face = rng.choice(("zenhei", "ming"))
+        applied = inject(spec, codes, rng)
+        if len(applied) == len(codes):
+            break
+    else:
+        log.warning("%s: %s did not fit any drawn case", name, ", ".join(set(codes) - set(applied)))
     assembly = assemble(spec, rng, blank_backs=not spec.style.born_digital)
     corner = spec.style.numbered_at
     if spec.style.born_digital:
