@@ -1,0 +1,225 @@
+"""Page classification: which document type a page belongs to and whether it starts a document.
+
+The strongest cue on a case-file page is its printed title (行政处罚决定书, 送达回证, …): short,
+centred, larger than body text, near the top. `TitleClassifier` finds such lines, matches them
+against a lexicon of the titles real archives use, and reports a page with none as a
+continuation. The splitter then uses archive page numbers and the 卷内目录 to settle the rest.
+Classifiers sit behind the small `PageClassifier` interface so another (e.g. a trained model)
+can be configured instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from models.case import PageText, TextLine
+from models.report import BBox
+
+# Ordered: the first pattern that matches a title wins, so specific titles come before generic
+# ones (立案审批表 before 审批表, 现场检查照片 before 现场检查, 事先告知书 before 决定书).
+TITLE_LEXICON: tuple[tuple[str, str], ...] = (
+    ("toc", r"卷内(文件)?目录|案卷目录"),
+    ("archive_note", r"备考表"),
+    ("service_receipt", r"送达回[证执单]|邮寄送达|送达证明|送达凭证"),
+    ("payment_receipt", r"缴款(凭证|书|单)|罚没款|非税收入|银行回单|缴税|收款收据|缴费凭证|回单"),
+    ("closing_approval", r"结案(审批|报告|登记|呈批)"),
+    ("filing_approval", r"立案(审批|登记|呈批|决定)|案件来源登记|受理登记"),
+    ("legal_review", r"法制(审核|审查)"),
+    ("evidence", r"照片|图片|影像|截图|示意图|监测报告|检测报告|监测数据|检验报告|营业执照|身份证|"
+                 r"授权委托|委托书|采样|取证|证据|登记保存|复印件|许可证|批复|情况说明|说明材料|"
+                 r"证明|承诺书|报告单|鉴定|清单|台账"),
+    ("other", r"查封|扣押|强制执行|催告|撤销|移送|不予立案"),
+    ("correction_order", r"责令.{0,6}改正|改正违法行为|限期整改|责令停止"),
+    ("notice", r"事先.{0,6}告知|听证告知|处罚告知|告知书"),
+    ("statement_record", r"陈述|申辩|听证(笔录|通知|申请|报告|会)|听证"),
+    ("internal_approval", r"审批表|审查表|呈批表|集体(讨论|审议|研究)|审议记录|讨论记录|处理意见|审批单"),
+    ("inquiry_record", r"询问笔录|调查笔录|询问"),
+    ("investigation_report", r"调查(终结)?报告|案件调查|调查处理报告"),
+    ("inspection_record", r"现场(检查|勘察|勘验|监察|调查)|勘[察验]笔录|检查笔录|监察记录|检查记录"),
+    ("decision", r"处罚决定书|决定书"),
+    ("cover", r"卷宗|案卷|封面"),
+)
+_COMPILED = tuple((t, re.compile(p)) for t, p in TITLE_LEXICON)
+
+_PUNCT = re.compile(r"[\s　·•.,，。:：;；_\-—~～]+")
+_BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）"})
+_CONTINUATION = re.compile(r"续页|（续）|续表|\(续\)")
+_PAGE_OF = re.compile(r"第\s*([0-9一二三四五六七八九十]+)\s*页\s*[,，]?\s*共\s*([0-9一二三四五六七八九十]+)\s*页")
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def title_key(text: str) -> str:
+    """A line as compared with the lexicon: no spaces or punctuation, one kind of bracket."""
+    return _PUNCT.sub("", text.translate(_BRACKETS))
+
+
+def match_title(text: str) -> str | None:
+    """The document type a title names, or None."""
+    key = title_key(text)
+    for doc_type, pattern in _COMPILED:
+        if pattern.search(key):
+            return doc_type
+    return None
+
+
+@dataclass(frozen=True)
+class TitleHit:
+    doc_type: str
+    text: str
+    bbox: BBox
+    score: float  # 0..1: how title-like the line is (position, size, centring, shortness)
+    continuation: bool = False  # "(续页)": the title of a document's later page
+
+
+@dataclass(frozen=True)
+class PageClass:
+    """What the classifier says of one page."""
+
+    doc_type: str | None  # None: no title; the page continues whatever came before
+    confidence: float
+    starts: bool  # a new document begins on this page
+    title: str | None = None
+    title_bbox: BBox | None = None
+    # Further titles lower on the same page: documents that share the page (type, text, bbox).
+    more: tuple[TitleHit, ...] = ()
+    page_of: tuple[int, int] | None = None  # "第2页 共3页"
+
+
+class PageClassifier(Protocol):
+    def classify(self, text: PageText) -> PageClass: ...
+
+
+def _cn_int(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGITS.get(text[1:], 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _CN_DIGITS.get(tens, 0) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(text)
+
+
+def page_of(text: PageText) -> tuple[int, int] | None:
+    """The document's own page counter ("第2页 共3页") if the page prints one."""
+    for line in text.lines:
+        m = _PAGE_OF.search(line.text.replace(" ", ""))
+        if m:
+            n, total = _cn_int(m.group(1)), _cn_int(m.group(2))
+            if n and total and 1 <= n <= total <= 99:
+                return n, total
+    return None
+
+
+class TitleClassifier:
+    """Classifies a page by its printed title."""
+
+    # Titles are short: a body sentence that merely mentions 决定书 is not one.
+    max_extra_chars = 10
+
+    def classify(self, text: PageText) -> PageClass:
+        hits = self.title_hits(text)
+        counter = page_of(text)
+        if not hits:
+            return PageClass(doc_type=None, confidence=0.0, starts=False, page_of=counter)
+        first = hits[0]
+        top_limit = text.height * 0.42
+        # A document's title sits near the top; one lower down starts a document sharing the page.
+        starts = first.bbox[1] <= top_limit and not first.continuation
+        if counter and counter[0] > 1:
+            starts = False  # a repeated title on page 2 of 3 of the same record
+        more = tuple(h for h in hits[1:] if h.bbox[1] > top_limit and h.score >= 0.6 and not h.continuation)
+        if not starts and first.bbox[1] > top_limit and first.score >= 0.6 and not first.continuation:
+            more = (first, *more)
+        return PageClass(
+            doc_type=first.doc_type,
+            confidence=first.score,
+            starts=starts,
+            title=first.text,
+            title_bbox=first.bbox,
+            more=more,
+            page_of=counter,
+        )
+
+    def title_hits(self, text: PageText) -> list[TitleHit]:
+        lines = [ln for ln in text.lines if ln.text.strip()]
+        if not lines:
+            return []
+        body_height = _median([ln.height for ln in lines]) or 10.0
+        hits: list[TitleHit] = []
+        for i, line in enumerate(lines):
+            for candidate, bbox in self._candidates(lines, i):
+                hit = self._score(candidate, bbox, text, body_height)
+                if hit:
+                    hits.append(hit)
+                    break
+        hits.sort(key=lambda h: (h.bbox[1], -h.score))
+        # Best hit per row: a title and its joined form must not count twice.
+        unique: list[TitleHit] = []
+        for hit in hits:
+            if unique and abs(unique[-1].bbox[1] - hit.bbox[1]) < body_height * 1.2:
+                if hit.score > unique[-1].score:
+                    unique[-1] = hit
+                continue
+            unique.append(hit)
+        return [h for h in unique if h.score >= 0.45]
+
+    @staticmethod
+    def _candidates(lines: list[TextLine], i: int) -> list[tuple[str, BBox]]:
+        """The line alone, and joined with the next line when a title wraps (…（听证）/告知书)."""
+        line = lines[i]
+        out = [(line.text, line.bbox)]
+        if i + 1 < len(lines):
+            nxt = lines[i + 1]
+            gap = nxt.y0 - line.y1
+            if 0 <= gap < line.height * 1.2 and abs(nxt.center[0] - line.center[0]) < line.height * 4:
+                box = (min(line.x0, nxt.x0), line.y0, max(line.x1, nxt.x1), nxt.y1)
+                out.append((line.text + nxt.text, box))
+        return out
+
+    def _score(self, candidate: str, bbox: BBox, text: PageText, body_height: float) -> TitleHit | None:
+        key = title_key(candidate)
+        if len(key) < 2 or len(key) > 30:
+            return None
+        continuation = bool(_CONTINUATION.search(key))
+        core = _CONTINUATION.sub("", key)
+        doc_type = None
+        match_len = 0
+        for t, pattern in _COMPILED:
+            m = pattern.search(core)
+            if m:
+                doc_type, match_len = t, len(m.group(0))
+                break
+        if doc_type is None:
+            return None
+        extra = len(core) - match_len
+        if extra > self.max_extra_chars + (6 if doc_type == "evidence" else 0):
+            return None
+        if "：" in candidate or ":" in candidate:
+            # "送达文书名称：行政处罚决定书" is a field, not a title.
+            label, _, value = candidate.replace(":", "：").partition("：")
+            if value.strip() or len(label) > 4:
+                return None
+        x0, y0, x1, y1 = bbox
+        height = y1 - y0
+        centre_offset = abs((x0 + x1) / 2 - text.width / 2) / max(text.width, 1.0)
+        size = min(max(height / body_height - 0.9, 0.0), 1.0)
+        centred = 1.0 - min(centre_offset / 0.25, 1.0)
+        top = 1.0 - min(y0 / max(text.height, 1.0) / 0.5, 1.0)
+        short = 1.0 - min(extra / 12.0, 1.0)
+        score = 0.35 * centred + 0.25 * size + 0.2 * top + 0.2 * short
+        if doc_type == "evidence":
+            score -= 0.05  # evidence words also occur in table headers and captions
+        return TitleHit(doc_type=doc_type, text=candidate.strip(), bbox=bbox, score=round(score, 3),
+                        continuation=continuation)
+
+
+def _median(values: list[float]) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]

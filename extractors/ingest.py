@@ -1,0 +1,203 @@
+"""PDF ingest: open a case file safely, then read each page from its text layer or by OCR.
+
+A page with a real text layer is read, not OCR'd (fast and exact); an image page is rendered and
+handed to the configured OCR engine. Unusable input raises `InputError` with a one-line reason
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+
+from extractors.ocr.base import upright
+from models.case import Mark, PageAnalysis, PageText, TextLine
+
+log = logging.getLogger(__name__)
+
+# A text layer counts as "real" when it carries this many CJK characters or letters/digits:
+# a scan with a stray page-number text object is still an image page.
+MIN_TEXT_LAYER_CHARS = 12
+_CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+
+
+class InputError(Exception):
+    """The input cannot be used as a case file; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How pages are read. `engine` names an OCR engine (see `extractors.ocr.get_engine`)."""
+
+    engine: str | None = None
+    dpi: int = 150  # raster resolution for OCR and ink analysis: enough for 10.5pt CJK text
+    force_ocr: bool = False  # OCR even pages that have a text layer
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_case_pdf(path: Path) -> pymupdf.Document:
+    """Open `path` as a PDF or raise `InputError` saying, in one line, why it cannot be used."""
+    name = path.name
+    if not path.is_file():
+        raise InputError(f"{name}: no such file")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if not head:
+        raise InputError(f"{name}: the file is empty")
+    if b"%PDF-" not in head:
+        raise InputError(f"{name}: not a PDF file")
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:  # PyMuPDF raises several types for damaged files
+        raise InputError(f"{name}: damaged PDF that cannot be opened ({_one_line(exc)})") from exc
+    if doc.needs_pass or doc.is_encrypted:
+        doc.close()
+        raise InputError(f"{name}: the PDF is encrypted (password protected); decrypt it first")
+    if getattr(doc, "is_repaired", False) and not _has_eof_marker(path):
+        # PyMuPDF can rebuild a cut-off file, but pages after the cut are silently gone.
+        doc.close()
+        raise InputError(f"{name}: the PDF is truncated (incomplete file); copy it again from the source")
+    if doc.page_count == 0:
+        doc.close()
+        raise InputError(f"{name}: the PDF has no pages")
+    # A truncated file often opens after PyMuPDF's repair yet its pages cannot be loaded: find
+    # out now, before any output is written, and name the page.
+    for index in range(doc.page_count):
+        try:
+            page = doc.load_page(index)
+            _ = page.rect
+        except Exception as exc:
+            doc.close()
+            raise InputError(f"{name}: page {index + 1} is damaged ({_one_line(exc)})") from exc
+    return doc
+
+
+def _has_eof_marker(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 4096))
+        return b"%%EOF" in fh.read()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:160] or type(exc).__name__
+
+
+def text_layer_lines(page: pymupdf.Page) -> list[TextLine]:
+    """Lines of a page's text layer, in points of the page as displayed, in reading order."""
+    lines: list[TextLine] = []
+    matrix = page.rotation_matrix  # text coordinates are unrotated; show them as displayed
+    data = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT)
+    for block in data.get("blocks", []):
+        for line in block.get("lines", []):
+            text = "".join(span["text"] for span in line["spans"]).strip()
+            if not text:
+                continue
+            rect = pymupdf.Rect(line["bbox"]) * matrix
+            lines.append(TextLine(text=text, bbox=(rect.x0, rect.y0, rect.x1, rect.y1)))
+    return _merge_same_row(lines)
+
+
+def _merge_same_row(lines: list[TextLine]) -> list[TextLine]:
+    """Reading order: rows top to bottom, left to right within a row."""
+
+    rows: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda ln: (ln.center[1], ln.x0)):
+        if rows:
+            last = rows[-1][-1]
+            overlap = min(last.y1, line.y1) - max(last.y0, line.y0)
+            if overlap > 0.5 * min(last.height, line.height):
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    ordered: list[TextLine] = []
+    for row in rows:
+        ordered.extend(sorted(row, key=lambda ln: ln.x0))
+    return ordered
+
+
+def has_text_layer(page: pymupdf.Page) -> bool:
+    text = page.get_text("text")
+    return len(_CJK_OR_WORD.findall(text)) >= MIN_TEXT_LAYER_CHARS
+
+
+def _nothing_drawn(page: pymupdf.Page) -> bool:
+    return not page.get_images() and not page.get_drawings() and not page.get_text("text").strip()
+
+
+def render(page: pymupdf.Page, dpi: int) -> np.ndarray:
+    """The page as displayed, as an RGB uint8 array."""
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w, 3)
+
+
+class PageReader:
+    """Reads one page into a `PageAnalysis` (text, blank, seals, signatures); no classification.
+
+    One reader per process: it holds the OCR engine, whose models load slowly.
+    """
+
+    def __init__(self, options: ReadOptions | None = None) -> None:
+        self.options = options or ReadOptions()
+        self._engine = None
+
+    @property
+    def engine(self):  # noqa: ANN201 - an OcrEngine; loaded on first image page only
+        if self._engine is None:
+            from extractors.ocr import get_engine
+
+            self._engine = get_engine(self.options.engine)
+        return self._engine
+
+    def read(self, doc: pymupdf.Document, index: int) -> PageAnalysis:
+        from extractors import marks  # heavy imports only when pages are read
+
+        page = doc.load_page(index)
+        width, height = page.rect.width, page.rect.height
+        if has_text_layer(page) and not self.options.force_ocr:
+            lines = text_layer_lines(page)
+            text = PageText(page=index + 1, width=width, height=height, source="text_layer", lines=lines)
+            found = marks.find_marks_in_pdf_page(page, lines)
+            return _analysis(text, found)
+
+        if _nothing_drawn(page):
+            # An empty page needs no rendering or OCR (a scan of a blank back still has an image).
+            text = PageText(page=index + 1, width=width, height=height, source="empty")
+            return _analysis(text, [])
+        image = render(page, self.options.dpi)
+        reading = self.engine.read(image)
+        ppp = 72.0 / self.options.dpi  # points per pixel
+        rotation = reading.rotation % 360
+        if rotation in (90, 270):
+            width, height = height, width
+        lines = [
+            TextLine(text=ln.text, bbox=tuple(v * ppp for v in ln.bbox), confidence=ln.confidence)  # type: ignore[arg-type]
+            for ln in reading.lines
+        ]
+        text = PageText(page=index + 1, width=width, height=height, rotation=rotation,
+                        source="ocr" if lines else "empty", lines=lines)
+        image_up = upright(image, rotation) if rotation else image
+        found = marks.find_seals(image_up, ppp) + marks.find_signatures(image_up, lines, ppp)
+        analysis = _analysis(text, found)
+        analysis.ocr = True
+        return analysis
+
+
+def _analysis(text: PageText, found: list[Mark]) -> PageAnalysis:
+    seals = [m for m in found if m.kind == "seal"]
+    signatures = [m for m in found if m.kind == "signature"]
+    blank = not text.lines and not seals and not signatures
+    return PageAnalysis(text=text, blank=blank, seals=seals, signatures=signatures)

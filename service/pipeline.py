@@ -1,0 +1,197 @@
+"""The one pipeline: a case-file PDF in, a typed case model and a report out.
+
+The CLI, the HTTP service, the watched folder and the batch runner are thin adapters over
+`check_pdf` (and `read_case` for callers that want the case model itself).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.classify import PageClass, PageClassifier, TitleClassifier
+from extractors.fields import case_fields, extract_fields
+from extractors.ingest import InputError, PageReader, ReadOptions, open_case_pdf, sha256_of
+from extractors.split import archive_number, page_types, split_documents
+from models.case import CaseFile, Document, PageAnalysis
+from models.report import DocumentRecord, Report, Timing
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]  # (pages done, pages in all)
+
+# Documents that need the agency's seal (outgoing 文书) or a bank's stamp; and those that need
+# signatures (records, forms, receipts). Elsewhere `signed`/`sealed` are not applicable (null).
+SEALED_TYPES = frozenset({"notice", "decision", "correction_order", "payment_receipt"})
+SIGNED_TYPES = frozenset({
+    "filing_approval", "inspection_record", "inquiry_record", "investigation_report", "legal_review",
+    "internal_approval", "statement_record", "service_receipt", "closing_approval", "archive_note",
+})
+
+
+@dataclass
+class CheckOptions:
+    read: ReadOptions = field(default_factory=ReadOptions)
+    # Page-reading processes: 0 = one per core (at most 4); 1 = read in this process.
+    workers: int = 0
+    classifier: PageClassifier = field(default_factory=TitleClassifier)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def read_case(path: Path, options: CheckOptions | None = None,
+              progress: ProgressCallback | None = None) -> CaseFile:
+    """Read a case file into the typed case model. Raises `InputError` for unusable input."""
+    options = options or CheckOptions()
+    started = time.perf_counter()
+    path = Path(path)
+    doc = open_case_pdf(path)
+    count = doc.page_count
+    digest = sha256_of(path)
+    try:
+        workers = options.workers or default_workers()
+        workers = min(workers, count)
+        if workers <= 1:
+            reader = PageReader(options.read)
+            pages = []
+            for index in range(count):
+                pages.append(_read_one(reader, doc, index, path))
+                if progress:
+                    progress(index + 1, count)
+        else:
+            pages = _read_parallel(path, count, options.read, workers, progress)
+    finally:
+        doc.close()
+    return assemble_case(path.name, digest, pages, options.classifier,
+                         seconds=time.perf_counter() - started)
+
+
+def _read_one(reader: PageReader, doc, index: int, path: Path) -> PageAnalysis:  # noqa: ANN001
+    try:
+        return reader.read(doc, index)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"{path.name}: page {index + 1} could not be read ({' '.join(str(exc).split())[:160]})") from exc
+
+
+# -- page reading in worker processes ---------------------------------------------------------
+_worker_reader: PageReader | None = None
+_worker_docs: dict[str, object] = {}
+
+
+def _init_worker(options: ReadOptions, threads: int) -> None:
+    global _worker_reader
+    # Several processes share the cores: one inference thread each avoids oversubscription.
+    os.environ.setdefault("CASECHECK_OCR_THREADS", str(threads))
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    _worker_reader = PageReader(options)
+
+
+def _worker_read(path_str: str, index: int) -> PageAnalysis:
+    import pymupdf
+
+    doc = _worker_docs.get(path_str)
+    if doc is None:
+        _worker_docs.clear()
+        doc = pymupdf.open(path_str)
+        _worker_docs[path_str] = doc
+    assert _worker_reader is not None
+    return _read_one(_worker_reader, doc, index, Path(path_str))
+
+
+def _read_parallel(path: Path, count: int, options: ReadOptions, workers: int,
+                   progress: ProgressCallback | None) -> list[PageAnalysis]:
+    import multiprocessing
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    ctx = multiprocessing.get_context("spawn")  # never fork a process that may hold ONNX sessions
+    pages: list[PageAnalysis | None] = [None] * count
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(options, threads)) as pool:
+        futures = {pool.submit(_worker_read, str(path), i): i for i in range(count)}
+        done = 0
+        for future in as_completed(futures):
+            pages[futures[future]] = future.result()
+            done += 1
+            if progress:
+                progress(done, count)
+    return [p for p in pages if p is not None]
+
+
+# -- from pages to the case model ---------------------------------------------------------------
+def assemble_case(name: str, digest: str, pages: list[PageAnalysis], classifier: PageClassifier,
+                  seconds: float = 0.0) -> CaseFile:
+    """Classify pages, split documents, read fields and marks into the case model."""
+    classes: list[PageClass] = []
+    for page in pages:
+        found = archive_number(page.text)
+        if found:
+            page.archive_number, page.archive_number_bbox = found
+        cls = classifier.classify(page.text)
+        classes.append(cls)
+        page.title, page.title_bbox = cls.title, cls.title_bbox
+        page.type_confidence = cls.confidence
+    documents = split_documents(pages, classes)
+    for doc_type, page in zip(page_types(documents, len(pages)), pages, strict=True):
+        page.type = doc_type  # type: ignore[assignment]
+    for doc in documents:
+        _fill_document(doc, pages)
+    case = case_fields([(d.type, d.fields) for d in documents])
+    ocr_pages = sum(1 for p in pages if p.ocr)
+    return CaseFile(file=name, sha256=digest, pages=pages, documents=documents, case=case,
+                    ocr_pages=ocr_pages, seconds=seconds)
+
+
+def _fill_document(doc: Document, pages: list[PageAnalysis]) -> None:
+    span = pages[doc.first - 1: doc.last]
+    doc.fields = extract_fields(doc.type, [p.text for p in span])
+    doc.seals = [(p.page, m) for p in span for m in p.seals]
+    doc.signatures = [(p.page, m) for p in span for m in p.signatures]
+    doc.sealed = bool(doc.seals) if doc.type in SEALED_TYPES else None
+    doc.signed = bool(doc.signatures) if doc.type in SIGNED_TYPES else None
+
+
+def build_report(case: CaseFile) -> Report:
+    """The CONTRACT report of a case model (findings are added by the checkers)."""
+    documents = []
+    for doc in case.documents:
+        f = doc.fields
+        fields: dict[str, str | list[str] | None] = {k: v.value for k, v in f.values.items()}
+        fields.update({k: [v.value for v in vs] for k, vs in f.lists.items()})
+        documents.append(DocumentRecord(
+            type=doc.type,
+            title=doc.title,
+            pages=doc.pages,
+            number=f.number.value if f.number else None,
+            date=f.date.value if f.date else None,
+            signed=doc.signed,
+            sealed=doc.sealed,
+            fields=fields,
+        ))
+    return Report(
+        file=case.file,
+        sha256=case.sha256,
+        pages=len(case.pages),
+        page_types=[p.type for p in case.pages],
+        documents=documents,
+        case=case.case,
+        timing=Timing(seconds=round(case.seconds, 3), ocr_pages=case.ocr_pages),
+    )
+
+
+def check_pdf(path: Path, options: CheckOptions | None = None,
+              progress: ProgressCallback | None = None) -> Report:
+    """The whole job for one case file: read, check, report."""
+    started = time.perf_counter()
+    case = read_case(path, options, progress)
+    report = build_report(case)
+    report.timing = Timing(seconds=round(time.perf_counter() - started, 3), ocr_pages=case.ocr_pages)
+    return report

@@ -1,0 +1,89 @@
+"""`casecheck check`: outputs on a good file; exit 2, one line and nothing written on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from models.report import REPORT_SCHEMA, Report
+from service.cli import main
+
+FIXED = Path(__file__).resolve().parent.parent / "samples" / "fixed"
+BORN_DIGITAL = FIXED / "demo-503-000.pdf"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True, text=True,
+                          timeout=600, stdin=subprocess.DEVNULL)
+
+
+def test_check_born_digital_writes_contract_report(tmp_path: Path) -> None:
+    result = run_cli("check", str(BORN_DIGITAL), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    report_path = tmp_path / "out" / "demo-503-000.report.json"
+    data = json.loads(report_path.read_text(encoding="utf-8"))
+    assert data["schema"] == REPORT_SCHEMA
+    report = Report.model_validate(data)
+    truth = json.loads(BORN_DIGITAL.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    assert report.pages == truth["pages"] and len(report.page_types) == report.pages
+    assert report.page_types == truth["page_types"]
+    assert report.timing is not None and report.timing.ocr_pages == 0  # a text layer is read, not OCR'd
+    decision = next(d for d in report.documents if d.type == "decision")
+    assert decision.number == truth["case"]["decision_number"]
+    assert str(report_path) in result.stdout
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".part")]
+
+
+def _bad_inputs(tmp: Path) -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    files["not a PDF"] = tmp / "notes.pdf"
+    files["not a PDF"].write_text("这不是PDF文件\n", encoding="utf-8")
+    files["empty"] = tmp / "empty.pdf"
+    files["empty"].write_bytes(b"")
+    src = pymupdf.open(BORN_DIGITAL)
+    files["encrypted"] = tmp / "locked.pdf"
+    src.save(files["encrypted"], encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
+    data = BORN_DIGITAL.read_bytes()
+    files["truncated"] = tmp / "cut.pdf"
+    files["truncated"].write_bytes(data[: len(data) // 2])
+    files["zero pages"] = tmp / "zero.pdf"
+    files["zero pages"].write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    files["missing"] = tmp / "nowhere.pdf"
+    return files
+
+
+@pytest.mark.parametrize("kind", ["not a PDF", "empty", "encrypted", "truncated", "zero pages", "missing"])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, kind: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    bad = _bad_inputs(tmp_path)[kind]
+    before = bad.read_bytes() if bad.exists() else None
+    out = tmp_path / "out"
+    code = main(["check", str(bad), "-o", str(out), "--workers", "1"])
+    captured = capsys.readouterr()
+    assert code == 2
+    lines = [ln for ln in captured.err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and bad.name in lines[0], captured.err
+    assert not out.exists() or not any(out.iterdir())
+    if before is not None:
+        assert bad.read_bytes() == before  # the original is never touched
+
+
+def test_five_hundred_blank_pages(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    for _ in range(500):
+        doc.new_page()
+    pdf = tmp_path / "blank.pdf"
+    doc.save(pdf)
+    out = tmp_path / "out"
+    assert main(["check", str(pdf), "-o", str(out), "-q"]) == 0
+    report = Report.model_validate_json((out / "blank.report.json").read_text(encoding="utf-8"))
+    assert report.pages == 500 and len(report.page_types) == 500
+    assert report.timing is not None and report.timing.ocr_pages == 0  # nothing drawn: nothing to OCR
+    assert set(report.page_types) == {"other"}
