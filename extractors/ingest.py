@@ -134,7 +134,7 @@ def has_text_layer(page: pymupdf.Page) -> bool:
     return len(_CJK_OR_WORD.findall(text)) >= MIN_TEXT_LAYER_CHARS
 
 
-def _nothing_drawn(page: pymupdf.Page) -> bool:
+def nothing_drawn(page: pymupdf.Page) -> bool:
     return not page.get_images() and not page.get_drawings() and not page.get_text("text").strip()
 
 
@@ -173,7 +173,7 @@ class PageReader:
             found = marks.find_marks_in_pdf_page(page, lines)
             return _analysis(text, found)
 
-        if _nothing_drawn(page):
+        if nothing_drawn(page):
             # An empty page needs no rendering or OCR (a scan of a blank back still has an image).
             text = PageText(page=index + 1, width=width, height=height, source="empty")
             return _analysis(text, [])
