@@ -1,0 +1,499 @@
+"""The fields of one document, by document type (CONTRACT.md): its own 文号, its date and the
+named values the checkers and the self-check sheet use.
+
+Which date is "the document's date" depends on the type: the signing date in the closing of an
+outgoing 文书 (not dates cited in its body), the start of a record, the 负责人 approval on a form,
+the recipient's date on a 送达回证, the payment date on a 缴款书.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from extractors.fields import values as V
+from extractors.fields.dates import date_hits
+from extractors.fields.labels import band, find_labels, first_value, label_pattern, left_labels
+from extractors.fields.numbers import confidence_penalty, number_hits, numbers_in, parse_number
+from extractors.fields.text import CJK, Joined, compact, fold, scan_lines, squeeze
+from models.case import DocumentFields, FieldValue, PageText
+
+log = logging.getLogger(__name__)
+
+OUTGOING = {"notice", "decision", "correction_order"}
+RECORDS = {"inspection_record", "inquiry_record"}
+FORMS = {"filing_approval", "internal_approval", "legal_review", "closing_approval"}
+
+
+@dataclass
+class _Doc:
+    """One document's pages with the dates and numbers on each, found once."""
+
+    type: str
+    pages: list[PageText]
+    _dates: dict[int, list[tuple[int, FieldValue]]] = field(default_factory=dict)
+    _numbers: dict[int, list[tuple[int, FieldValue]]] = field(default_factory=dict)
+
+    def dates(self, k: int) -> list[tuple[int, FieldValue]]:
+        """(line index, date) on page k of the document."""
+        if k not in self._dates:
+            self._dates[k] = _indexed(self.pages[k], date_hits)
+        return self._dates[k]
+
+    def numbers(self, k: int) -> list[tuple[int, FieldValue]]:
+        if k not in self._numbers:
+            self._numbers[k] = _indexed(self.pages[k], number_hits)
+        return self._numbers[k]
+
+
+def _indexed(page: PageText, finder: Callable[[Joined], list[tuple[int, int, str, float]]]
+             ) -> list[tuple[int, FieldValue]]:
+    return scan_lines(page.lines, page.page, finder)
+
+
+# --- 文号 ----------------------------------------------------------------------------------
+
+_BODY_START = label_pattern(*V.PARTY_LABELS["outgoing"])
+
+
+def _header_limit(page: PageText) -> float:
+    """Where the header of an outgoing 文书 ends: the party block or the salutation."""
+    for line in page.lines:
+        folded = fold(line.text).strip()
+        salutation = folded.endswith(":") and len(folded) > 3 and not re.search(r"号|[0-9]", folded)
+        if _BODY_START.match(folded) or salutation:
+            return line.y0
+        if len(squeeze(folded)) > 32 and line.y0 > 0.12 * page.height:
+            return line.y0
+    return 0.35 * page.height
+
+
+def header_number(doc: _Doc) -> FieldValue | None:
+    """The 文号 printed under the title: in the header, the line it fills most."""
+    if not doc.pages:
+        return None
+    page = doc.pages[0]
+    limit = _header_limit(page)
+    best: tuple[float, FieldValue] | None = None
+    for i, fv in doc.numbers(0):
+        line = page.lines[i]
+        if line.y0 >= limit:
+            continue
+        share = len(squeeze(fv.raw)) / max(len(squeeze(line.text)), 1)
+        if best is None or share > best[0]:
+            best = (share, fv)
+    return best[1] if best else None
+
+
+_CASE_NUMBER_LABELS = ("立案号", "立案编号", "案件编号", "案号", "编号", "立案文号")
+_PLAIN_CASE_NUMBER = re.compile(r"[0-9A-Za-z〔〕()（）\[\]【】\-—_/第号字" + CJK + "]{3,30}")
+
+
+def case_number(pages: Sequence[PageText]) -> FieldValue | None:
+    """立案号 as the form prints it: a 文号 (高环立〔2024〕31号) or free-form (2024-031)."""
+    for page in pages:
+        for hit in find_labels(page, label_pattern(*_CASE_NUMBER_LABELS)):
+            if not hit.value:
+                continue
+            joined = Joined.of(page.page, [page.lines[k] for k in hit.cells])
+            found = numbers_in(joined)
+            if found:
+                s, e, parts = found[0]
+                return joined.value(parts.text, s, e, penalty=confidence_penalty(parts))
+            plain = _PLAIN_CASE_NUMBER.search(compact(fold(hit.value))[0])
+            if plain and re.search(r"[0-9]{2}", plain.group(0)):
+                return hit.field_value(plain.group(0), penalty=0.9)
+    return None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_AGENCY = re.compile(r"局|厅|委员会|政府|支队|大队|印章|盖章")
+
+
+def _date_only(line_text: str, fv: FieldValue) -> bool:
+    """Whether a date fills its line, as a signing date does (seal noise or the agency name aside)."""
+    line = squeeze(line_text)
+    raw = squeeze(fv.raw)
+    if raw in line:
+        rest = line.replace(raw, "", 1)
+    elif raw.startswith(line) or line in raw:
+        rest = ""  # the line holds the first part of a date joined with the next box
+    else:
+        rest = line
+    rest = re.sub(r"\d{1,2}[时:：]\d{1,2}分?|\d{1,2}时", "", rest)
+    return len(rest) <= 4 or (bool(_AGENCY.search(rest)) and len(rest) <= 20)
+
+
+def closing_date(doc: _Doc) -> FieldValue | None:
+    """The signing date of an outgoing 文书: the lowest date standing alone on the last page that
+    has one (bottom right, under the agency name, the seal over it)."""
+    for k in range(len(doc.pages) - 1, -1, -1):
+        page = doc.pages[k]
+        alone = [(fv.bbox[1] if fv.bbox else 0.0, fv) for i, fv in doc.dates(k) if _date_only(page.lines[i].text, fv)]
+        if alone:
+            return max(alone, key=lambda t: t[0])[1]
+    return None
+
+
+def labelled_date(doc: _Doc, labels: Sequence[str], *, pages: int = 1, row: bool = True) -> FieldValue | None:
+    """The first date on the line (or row) of a label: 检查时间：2024年5月11日9时30分至…"""
+    pattern = label_pattern(*labels)
+    for k in range(min(pages, len(doc.pages))):
+        page = doc.pages[k]
+        for hit in find_labels(page, pattern, reject=re.compile(r"\s*(?:为|是|的|已|内)")):
+            cells = {hit.index, *hit.cells}
+            if row:
+                cells |= {j for j, line in enumerate(page.lines) if j > hit.index and _same_row_right(page, hit.index, j)}
+            for i, fv in doc.dates(k):
+                if i in cells and (i != hit.index or _after_label(page, hit.index, hit.label_start, fv)):
+                    return fv
+    return None
+
+
+def _same_row_right(page: PageText, i: int, j: int) -> bool:
+    a, b = page.lines[i], page.lines[j]
+    top, bottom = max(a.y0, b.y0), min(a.y1, b.y1)
+    return bottom - top >= 0.5 * min(a.height, b.height) and b.x0 >= a.x0
+
+
+def _after_label(page: PageText, i: int, label_start: int, fv: FieldValue) -> bool:
+    line = page.lines[i]
+    if fv.bbox is None:
+        return True
+    x_label = line.x0 + (line.x1 - line.x0) * label_start / max(len(line.text), 1)
+    return fv.bbox[0] >= x_label - 1
+
+
+def band_dates(doc: _Doc, labels: Sequence[str]) -> list[FieldValue]:
+    """Dates in the form rows of these labels (a signature cell's handwritten date), top down."""
+    pattern = label_pattern(*labels)
+    out: list[FieldValue] = []
+    for k, page in enumerate(doc.pages):
+        column = set(left_labels(page))
+        for hit in find_labels(page, pattern):
+            if hit.index not in column and not hit.colon:
+                continue
+            line = page.lines[hit.index]
+            # A form row's band; for "label：value" prose, its own line (and a date just under it).
+            top, bottom = band(page, hit.index) if hit.index in column else (line.y0 - 0.3 * line.height,
+                                                                             line.y1 + 0.6 * line.height)
+            for _i, fv in doc.dates(k):
+                if fv.bbox and top <= (fv.bbox[1] + fv.bbox[3]) / 2 < bottom and fv not in out:
+                    out.append(fv)
+    return out
+
+
+def last_alone(doc: _Doc) -> FieldValue | None:
+    """The latest date among dates that stand alone on their line (signature dates of a form)."""
+    alone = [fv for k, page in enumerate(doc.pages) for i, fv in doc.dates(k) if _date_only(page.lines[i].text, fv)]
+    return max(alone, key=lambda fv: fv.value) if alone else None
+
+
+def first_date(doc: _Doc) -> FieldValue | None:
+    for k in range(len(doc.pages)):
+        if doc.dates(k):
+            return doc.dates(k)[0][1]
+    return None
+
+
+_RECORD_TIME = ("检查时间", "勘察时间", "勘验时间", "检查（勘察）时间", "现场检查时间", "询问时间", "调查时间", "听证时间",
+                "陈述时间", "申辩时间", "陈述申辩时间", "讨论时间", "会议时间", "时间")
+_LEADER = ("负责人审批意见", "局领导审批意见", "机关负责人意见", "机关负责人审批意见", "负责人意见", "领导审批意见", "审批意见",
+           "局长意见", "负责人审批", "分管领导意见", "主要负责人意见", "审批人")
+
+
+def _record_date(doc: _Doc) -> FieldValue | None:
+    found = labelled_date(doc, _RECORD_TIME)
+    if found:
+        return found
+    # No time label read: the first date in the header, else the party's signature date.
+    if doc.pages:
+        page = doc.pages[0]
+        top = [fv for i, fv in doc.dates(0) if page.lines[i].y0 < 0.35 * page.height]
+        if top:
+            return top[0].model_copy(update={"confidence": round(top[0].confidence * 0.8, 3)})
+    return last_alone(doc)
+
+
+def _form_date(doc: _Doc, first: Sequence[str] = ()) -> FieldValue | None:
+    if first:
+        found = labelled_date(doc, first)
+        if found:
+            return found
+    leader = band_dates(doc, _LEADER)
+    if leader:
+        return max(leader, key=lambda fv: fv.value)
+    return last_alone(doc)
+
+
+def _receipt_date(doc: _Doc) -> FieldValue | None:
+    """送达时间 as filled in, else the date the recipient (or 留置 witness) signed (民诉法 art87);
+    trusted less when the receipt's other dates (the server's) say otherwise."""
+    candidates: list[FieldValue] = []
+    found = labelled_date(doc, ("送达时间", "送达日期", "签收时间", "签收日期", "收件日期", "收到日期", "接收时间", "送达时间及地点"))
+    if found:
+        candidates.append(found)
+    for labels in (("收件人签名或盖章", "收件人签名", "收件人", "受送达人签名或盖章", "受送达人签名", "受送达人（签名）",
+                    "签收人", "代收人", "代收人签名", "签收"), ("见证人", "见证人签名"), ("送达人", "送达人签名")):
+        dates = band_dates(doc, labels)
+        if dates:
+            candidates.append(dates[-1])
+    if not candidates:
+        return last_alone(doc)
+    chosen = candidates[0]
+    if any(c.value != chosen.value for c in candidates[1:]):
+        chosen = chosen.model_copy(update={"confidence": round(chosen.confidence * 0.6, 3)})
+    return chosen
+
+
+def _payment_date(doc: _Doc) -> FieldValue | None:
+    found = labelled_date(doc, ("缴款日期", "交款日期", "填制日期", "填发日期", "开票日期", "交易日期", "入账日期", "日期"))
+    return found or first_date(doc)
+
+
+def document_date(doc: _Doc) -> FieldValue | None:
+    t = doc.type
+    if t in OUTGOING:
+        return closing_date(doc)
+    if t in RECORDS:
+        return _record_date(doc)
+    if t == "statement_record":
+        return labelled_date(doc, _RECORD_TIME) or closing_date(doc)
+    if t == "service_receipt":
+        return _receipt_date(doc)
+    if t == "filing_approval":
+        return _form_date(doc, ("立案日期", "立案时间", "批准立案日期"))
+    if t == "internal_approval":
+        return _form_date(doc, ("讨论时间", "会议时间", "时间", "审批日期"))
+    if t in FORMS:
+        return _form_date(doc)
+    if t == "payment_receipt":
+        return _payment_date(doc)
+    if t == "cover":
+        return labelled_date(doc, ("立案日期", "立案时间"))
+    if t == "archive_note":
+        return labelled_date(doc, ("立卷时间", "立卷日期")) or last_alone(doc)
+    if t == "evidence":
+        # Photos carry 拍摄时间; copies the provider's 核对无误 date, the latest on the page
+        # (a licence's 成立日期 or an ID card's birth date are older).
+        return labelled_date(doc, ("拍摄时间", "截图时间", "采样时间", "监测时间", "检测时间", "报告日期", "提取时间",
+                                   "取证时间", "签发日期")) or last_alone(doc) or first_date(doc)
+    if t == "toc":
+        return None
+    return closing_date(doc)
+
+
+# --- the document --------------------------------------------------------------------------
+
+
+def _set(fields: DocumentFields, name: str, value: FieldValue | None) -> None:
+    if value is not None and value.value:
+        fields.values[name] = value
+
+
+def _party(doc: _Doc) -> FieldValue | None:
+    t = doc.type
+    if t in OUTGOING or t == "statement_record":
+        found = V.party_from_labels(doc.pages[:1], V.PARTY_LABELS["outgoing"])
+        if found or not doc.pages:
+            return found
+        page = doc.pages[0]
+        number = header_number(doc)
+        after = number.bbox[3] if number and number.bbox else 0.0
+        return V.party_from_salutation(page, after)
+    key = t if t in V.PARTY_LABELS else "form"
+    return V.party_from_labels(doc.pages[:1], V.PARTY_LABELS[key])
+
+
+def _cause(doc: _Doc, party: str | None) -> FieldValue | None:
+    hit = first_value(doc.pages[:1], label_pattern("案由", "违法行为", "案件事由"), continuation=2)
+    if hit:
+        cause = V.clean_cause(hit.value, party)
+        if len(cause) >= 4:
+            return hit.field_value(cause)
+    return None
+
+
+def _case_name(doc: _Doc) -> FieldValue | None:
+    hit = first_value(doc.pages[:1], label_pattern("案件名称", "讨论案件", "案名"),
+                      continuation=2)
+    return hit.field_value(squeeze(hit.value)) if hit else None
+
+
+def _labelled_number(doc: _Doc, labels: Sequence[str]) -> FieldValue | None:
+    for page in doc.pages:
+        for hit in find_labels(page, label_pattern(*labels)):
+            joined = Joined.of(page.page, [page.lines[k] for k in hit.cells])
+            found = numbers_in(joined)
+            if found:
+                s, e, parts = found[0]
+                return joined.value(parts.text, s, e, penalty=confidence_penalty(parts))
+    return None
+
+
+def _cited_notice(doc: _Doc) -> FieldValue | None:
+    """The notice number a decision cites (以《行政处罚事先告知书》（X环罚告〔2024〕12号）告知…)."""
+    for k in range(len(doc.pages)):
+        for _i, fv in doc.numbers(k):
+            parts = parse_number(fv.value)
+            if parts and parts.kind == "notice":
+                return fv
+    return None
+
+
+def _unreadable_number(doc: _Doc) -> str | None:
+    """Text in the header that looks like a 文号 (a type character or bracket with figures next
+    to it) but did not read as one."""
+    if not doc.pages:
+        return None
+    page = doc.pages[0]
+    limit = _header_limit(page)
+    for line in page.lines:
+        if line.y0 >= limit:
+            break
+        text = squeeze(fold(line.text))
+        if re.search(r"[罚告改立字〔〕\[\]【】()][0-9OoIl]{2,}|[0-9]{1,5}[号弓]$", text):
+            return line.text
+    return None
+
+
+_AGENCY_LINE = re.compile(r"(?:局|厅|政府|委员会|分局|支队)$")
+_DATE_BITS = re.compile(r"[0-9〇○零一二三四五六七八九十]\s*[年月日]|[年月]\s*[0-9〇○零一二三四五六七八九十]|^\s*[年月日]\s*$")
+_PLACEHOLDER = re.compile(r"^[\s_＿/]*年[\s_＿/]*月[\s_＿/]*日[\s_＿/]*$")
+
+
+def _unreadable_date(doc: _Doc) -> str | None:
+    """Why an outgoing 文书 with a closing (agency name bottom right) gave no date: fragments of a
+    date, or seal text, where the date belongs. A printed blank 年 月 日, or nothing at all there,
+    is an absent date, not an unreadable one."""
+    for k in range(len(doc.pages) - 1, -1, -1):
+        page = doc.pages[k]
+        top = _header_limit(page) if k == 0 else 0.0
+        closing = [ln for ln in page.lines if ln.center[0] > 0.5 * page.width and ln.y0 > top
+                   and len(squeeze(ln.text)) <= 24 and _AGENCY_LINE.search(squeeze(ln.text))]
+        if not closing:
+            continue
+        unit = sorted(ln.height for ln in page.lines)[len(page.lines) // 2]  # a body line's height
+        agency = max(closing, key=lambda ln: ln.y0)
+        near = [ln for ln in page.lines if ln is not agency and ln.x1 > 0.4 * page.width
+                and len(squeeze(ln.text)) <= 20 and agency.y0 - 3 * unit <= ln.center[1] <= agency.y1 + 4 * unit]
+        if any(_PLACEHOLDER.match(fold(ln.text)) for ln in near):
+            return None
+        bits = [ln.text for ln in near if _DATE_BITS.search(fold(ln.text))]
+        if bits:
+            return f"落款日期未能识读：{' '.join(bits)}"
+        # Seal text (tall, curved, poorly read) or an agency name the seal left in pieces (…局).
+        seal = [ln.text for ln in [agency, *near] if ln.height > 2.2 * unit or "章" in ln.text
+                or (ln.confidence < 0.8 and re.search(f"[{CJK}]", ln.text))
+                or (ln is agency and len(squeeze(ln.text)) < 5)]
+        if seal:
+            return f"落款日期处有印章遮盖，未能识读（{' '.join(seal)}）"
+        return None
+    # No agency line read either (the seal over both): date fragments under the last body line.
+    page = doc.pages[-1]
+    body = [ln.y1 for ln in page.lines if len(squeeze(ln.text)) > 24]
+    below = max(body, default=_header_limit(page) if len(doc.pages) == 1 else 0.0)
+    bits = [ln.text for ln in page.lines if ln.y0 >= below and ln.center[0] > 0.5 * page.width
+            and len(squeeze(ln.text)) <= 20 and _DATE_BITS.search(fold(ln.text))]
+    if bits and not any(_PLACEHOLDER.match(fold(b)) for b in bits):
+        return f"落款日期未能识读：{' '.join(bits)}"
+    return None
+
+
+def extract_fields(doc_type: str, pages: list[PageText]) -> DocumentFields:
+    """The fields of one document of type `doc_type` spread over `pages` (in order)."""
+    doc = _Doc(type=doc_type, pages=[p for p in pages if p.lines] or pages)
+    fields = DocumentFields()
+    if not doc.pages:
+        return fields
+    t = doc_type
+
+    # The document's own 文号.
+    if t in OUTGOING or t in ("statement_record", "other"):
+        fields.number = header_number(doc)
+    elif t == "filing_approval":
+        fields.number = case_number(doc.pages[:1]) or header_number(doc)
+        _set(fields, "case_number", fields.number)
+    if fields.number is None and t in OUTGOING and (raw := _unreadable_number(doc)):
+        fields.unreadable["number"] = f"文号未能识读：{raw}"
+
+    fields.date = document_date(doc)
+    if fields.date is None and (t in OUTGOING or t == "statement_record") and (why := _unreadable_date(doc)):
+        fields.unreadable["date"] = why
+    if t == "filing_approval":
+        _set(fields, "filing_date", fields.date)
+
+    party = _party(doc)
+    _set(fields, "party", party)
+    party_name = party.value if party else None
+
+    if t in ("filing_approval", "statement_record", "cover", "internal_approval", "investigation_report"):
+        _set(fields, "cause", _cause(doc, party_name))
+    if t in ("cover", "internal_approval", "legal_review", "closing_approval", "filing_approval"):
+        _set(fields, "case_name", _case_name(doc))
+    if t in ("cover", "internal_approval", "closing_approval"):
+        _set(fields, "case_number", case_number(doc.pages[:1]))
+    if t == "cover":
+        _set(fields, "filing_date", fields.date)
+        _set(fields, "closing_date", labelled_date(doc, ("结案日期", "结案时间")))
+    if t == "closing_approval":
+        _set(fields, "filing_date", labelled_date(doc, ("立案时间", "立案日期")))
+    if t in ("cover", "closing_approval", "payment_receipt", "toc"):
+        _set(fields, "decision_number", _labelled_number(doc, ("处罚决定书文号", "决定书文号", "处罚决定文号", "处罚文号",
+                                                                "决定文号")))
+    if t == "decision":
+        _set(fields, "notice_number", _cited_notice(doc))
+
+    if t in OUTGOING or t in ("internal_approval", "investigation_report", "closing_approval", "statement_record"):
+        _set(fields, "penalty", V.penalty(doc.pages))
+    if t == "payment_receipt":
+        _set(fields, "amount", V.amount(doc.pages))
+
+    if t in RECORDS or t == "statement_record":
+        names, ids = V.officers(doc.pages)
+        if names:
+            fields.lists["officers"] = names
+        if ids:
+            fields.lists["officer_ids"] = ids
+        if t in RECORDS and not names:
+            fields.unreadable["officers"] = "未读出执法人员姓名"
+
+    if t == "service_receipt":
+        _receipt_values(doc, fields)
+
+    if t in ("cover", "decision", "filing_approval", "internal_approval", "closing_approval"):
+        _set(fields, "case_type", V.case_type(doc.pages))
+    log.debug("%s p%d: number=%s date=%s", t, doc.pages[0].page, fields.number and fields.number.value,
+              fields.date and fields.date.value)
+    return fields
+
+
+def _receipt_values(doc: _Doc, fields: DocumentFields) -> None:
+    title, number, _hit = V.served_document(doc.pages)
+    if number is None:
+        # Templates with a row of its own for the 文号, else the one number the receipt carries.
+        number = _labelled_number(doc, ("送达文书文号", "文书文号", "文书编号", "文号"))
+    if number is None:
+        number = next((fv for k in range(len(doc.pages)) for _, fv in doc.numbers(k)), None)
+        if number is not None:
+            number = number.model_copy(update={"confidence": round(number.confidence * 0.8, 3)})
+    _set(fields, "served_title", title)
+    _set(fields, "served_number", number)
+    parts = parse_number(number.value) if number else None
+    kind = V.served_type(title.value if title else None, parts.kind if parts else None)
+    if title or number:
+        anchor = title or number
+        assert anchor is not None
+        fields.values["served_type"] = anchor.model_copy(update={"value": kind})
+    else:
+        fields.unreadable["served_title"] = "未读出送达文书名称"
+    if "party" in fields.values:
+        fields.values["recipient"] = fields.values["party"]
+    _set(fields, "service_method", V.service_method(doc.pages))
+    if fields.date is not None:
+        fields.values["service_date"] = fields.date
+    else:
+        fields.unreadable.setdefault("date", "未读出送达（签收）日期")
