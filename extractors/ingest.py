@@ -190,10 +190,54 @@ class PageReader:
         text = PageText(page=index + 1, width=width, height=height, rotation=rotation,
                         source="ocr" if lines else "empty", lines=lines)
         image_up = upright(image, rotation) if rotation else image
-        found = marks.find_seals(image_up, ppp) + marks.find_signatures(image_up, lines, ppp)
+        seals = marks.find_seals(image_up, ppp)
+        if seals and not marks.is_grayscale(image_up):
+            lines = self._reread_under_seals(image_up, seals, lines, ppp)
+            text = text.model_copy(update={"lines": lines, "source": "ocr"})
+        found = seals + marks.find_signatures(image_up, lines, ppp)
         analysis = _analysis(text, found)
         analysis.ocr = True
         return analysis
+
+    def _reread_under_seals(self, image: np.ndarray, seals: list[Mark], lines: list[TextLine],
+                            ppp: float) -> list[TextLine]:
+        """Read again what a red seal covers, from the red channel alone.
+
+        The seal is pressed over the signing date: in the red channel red ink is as light as the
+        paper while black print stays dark, so the date under it becomes readable.
+        """
+        h, w = image.shape[:2]
+        for seal in seals:
+            x0, y0, x1, y1 = (v / ppp for v in seal.bbox)
+            mx, my = (x1 - x0) * 0.35, (y1 - y0) * 0.1
+            cx0, cy0 = max(int(x0 - mx), 0), max(int(y0 - my), 0)
+            cx1, cy1 = min(int(x1 + mx), w), min(int(y1 + my), h)
+            if cx1 - cx0 < 16 or cy1 - cy0 < 16:
+                continue
+            red = image[cy0:cy1, cx0:cx1, 0]
+            reading = self.engine.read(np.ascontiguousarray(np.dstack([red, red, red])))
+            if reading.rotation or not reading.lines:
+                continue
+            found = [
+                TextLine(text=ln.text, confidence=ln.confidence,
+                         bbox=((ln.bbox[0] + cx0) * ppp, (ln.bbox[1] + cy0) * ppp,
+                               (ln.bbox[2] + cx0) * ppp, (ln.bbox[3] + cy0) * ppp))
+                for ln in reading.lines
+            ]
+            region = (cx0 * ppp, cy0 * ppp, cx1 * ppp, cy1 * ppp)
+            # Lines read the first time inside the re-read region are replaced where a new line
+            # covers them; lines outside it are untouched.
+            kept = [ln for ln in lines if not (_inside(ln.center, region) and any(_overlap_y(ln, f) for f in found))]
+            lines = _merge_same_row(kept + found)
+        return lines
+
+
+def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def _overlap_y(a: TextLine, b: TextLine) -> bool:
+    return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.4 * min(a.height, b.height)
 
 
 def _analysis(text: PageText, found: list[Mark]) -> PageAnalysis:
