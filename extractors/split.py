@@ -21,6 +21,9 @@ from models.report import BBox
 _ARCHIVE_NUMBER = re.compile(r"^[第\[【(（]?\s*0*(\d{1,3})\s*[页\]】)）]?$")
 _RANGE = re.compile(r"^(\d{1,3})\s*[-—–~～至]+\s*(\d{1,3})$")
 _SINGLE = re.compile(r"^(\d{1,3})$")
+# The 责任者 column names an agency or company; the 日期 column holds a date.
+_NOT_TITLE_CELL = re.compile(r"(局|公司|厂|队|中心|院|所|站|委员会)$|\d+\s*年|年\s*\d+\s*月")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _COVER_FIELDS = re.compile(r"案件名称|案卷题名|保管期限|归档号|立卷人|全宗号|卷内.{0,2}件数|本卷共")
 
 
@@ -96,8 +99,13 @@ def parse_toc(text: PageText) -> list[TocEntry]:
                 title_cell = cell
                 break
         if title_cell is None:
-            continue
-        doc_type = match_title(title_cell.text) or "other"
+            # A title the lexicon does not know: in a penalty file that is nearly always one of
+            # the many kinds of evidence material (备案材料, 合同, third-party reports).
+            cells = [c for c in row if len(_CJK.findall(c.text)) >= 3 and not _NOT_TITLE_CELL.search(c.text)]
+            if not cells:
+                continue
+            title_cell = max(cells, key=lambda c: len(_CJK.findall(c.text)))
+        doc_type = match_title(title_cell.text) or "evidence"
         x0 = min(c.x0 for c in row)
         y0 = min(c.y0 for c in row)
         x1 = max(c.x1 for c in row)

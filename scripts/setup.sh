@@ -36,8 +36,7 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 
 if [ "${1:-}" != "--no-demo" ]; then
-  echo "setup: generating two demo case files into out/demo/"
-  .venv/bin/python -m samples.generate --out out/demo --cases 2 --seed 7
-  echo "setup: done. Bundled samples are in samples/fixed/, demo output in out/demo/:"
-  ls -l out/demo
+  echo "setup: checking the bundled sample samples/fixed/demo-500-000.pdf (a scanned case file)"
+  .venv/bin/casecheck check samples/fixed/demo-500-000.pdf -o out/demo
+  echo "setup: done. The report is out/demo/demo-500-000.report.json; more samples: samples/fixed/"
 fi

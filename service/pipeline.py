@@ -170,7 +170,8 @@ def _fill_document(doc: Document, pages: list[PageAnalysis]) -> None:
     doc.fields = extract_fields(doc.type, [p.text for p in span])
     doc.seals = [(p.page, m) for p in span for m in p.seals]
     doc.signatures = [(p.page, m) for p in span for m in p.signatures]
-    doc.sealed = bool(doc.seals) if doc.type in SEALED_TYPES else None
+    # Where a seal is not required, one that is there is still reported (a 听证通知书 is sealed).
+    doc.sealed = bool(doc.seals) if doc.type in SEALED_TYPES else (True if doc.seals else None)
     doc.signed = bool(doc.signatures) if doc.type in SIGNED_TYPES else None
 
 
