@@ -38,3 +38,10 @@ def upright(image: np.ndarray, rotation: int) -> np.ndarray:
     """The image turned back to upright, given it is turned `rotation` degrees counter-clockwise."""
     # np.rot90 turns counter-clockwise; undo a CCW turn of r with a CW turn of r.
     return np.ascontiguousarray(np.rot90(image, k=-(rotation // 90) % 4))
+
+
+class OcrUnavailable(RuntimeError):
+    """An OCR engine cannot be used here (package, binary, language data or model files missing).
+
+    The message is one line saying what is missing, so a CLI can show it as is.
+    """

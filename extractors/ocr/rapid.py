@@ -1,0 +1,428 @@
+"""RapidOCR's bundled PP-OCR models (ONNX), driven directly for speed on a small CPU.
+
+Why not `rapidocr.RapidOCR()` as is: its pipeline runs the angle classifier on every line,
+knows nothing of pages scanned sideways, pads every recognition batch to its widest line, and
+lets onnxruntime threads spin-wait, which hurts badly when several reading processes share two
+cores. Here one detection pass serves both orientation and reading:
+
+1. blank backs (show-through, binder holes, dust) are recognised from the pixels in ~15 ms and
+   skip the models entirely;
+2. the detector runs once, on the page as scanned (its boxes follow the text lines whichever way
+   they run);
+3. boxes mostly taller than wide mean the page lies sideways; the direction classifier then reads
+   a dozen pieces of the longest lines to tell upright from upside-down, and only when it is
+   unsure does the recogniser settle it by comparing its confidence both ways;
+4. the boxes are turned into the upright page and every line is recognised once, in batches of
+   similar width (little padding), spread over the allowed threads.
+
+Only the model files inside the installed `rapidocr` wheel (or paths given as options) are used:
+nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from extractors.ocr.base import OcrReading, OcrUnavailable, upright
+from extractors.ocr.common import (
+    looks_blank,
+    ocr_threads,
+    order_quad,
+    quad_bbox,
+    reading_order,
+    turn_points,
+)
+from models.case import TextLine
+
+log = logging.getLogger(__name__)
+
+# Preferred model files in rapidocr's `models/` folder, best first; a glob is the last resort.
+_MODEL_NAMES: dict[str, tuple[str, ...]] = {
+    "det": ("PP-OCRv6_det_small.onnx", "PP-OCRv5_det_mobile.onnx", "ch_PP-OCRv4_det_infer.onnx"),
+    "rec": ("PP-OCRv6_rec_small.onnx", "PP-OCRv5_rec_mobile.onnx", "ch_PP-OCRv4_rec_infer.onnx"),
+    "cls": ("ch_ppocr_mobile_v2.0_cls_mobile.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx"),
+}
+
+
+@dataclass(frozen=True)
+class RapidSettings:
+    """Tuning knobs; the defaults were measured on 150/200 dpi A4 scans of Chinese case files."""
+
+    # Detection runs on the page scaled so its long side is at most this (A4 at 150 dpi: 1754 px).
+    # Body text stays >= 14 px high, which the DB detector finds reliably; 1024 costs ~0.3 s CPU.
+    det_limit_side: int = 1024
+    det_thresh: float = 0.3
+    det_box_thresh: float = 0.5
+    det_unclip_ratio: float = 1.6
+    # Lines whose recognition confidence is below this are dropped. Kept low on purpose: a
+    # low-confidence line still tells downstream checks something, and it carries its confidence.
+    min_score: float = 0.3
+    # Recognition batches: lines of similar width share a batch while padding stays under this share.
+    rec_batch_max: int = 8
+    rec_pad_tolerance: float = 0.15
+    # Narrowest recognition input, as width/height. PaddleOCR pads to 320x48 (6.67); short lines
+    # (numbers, names) read as well with less padding, and they are a third of a page's lines.
+    rec_min_ratio: float = 4.0
+    # Orientation: how many long lines the direction classifier reads, and how sure it must be.
+    cls_lines: int = 10
+    cls_pieces_per_line: int = 2
+    cls_margin: float = 0.35
+    # Let onnxruntime worker threads spin while idle (lower latency on an idle machine, but they
+    # steal the CPU from other reading processes); off by default.
+    spin: bool = False
+
+
+def _models_dir() -> Path:
+    try:
+        import rapidocr
+    except ImportError as exc:
+        raise OcrUnavailable("rapidocr is not installed (pip install rapidocr onnxruntime)") from exc
+    return Path(rapidocr.__file__).resolve().parent / "models"
+
+
+def find_model(kind: str, given: str | Path | None = None) -> Path:
+    """The ONNX file for `kind` (det/rec/cls): `given`, or one bundled with rapidocr; never a download."""
+    if given:
+        path = Path(given)
+        if not path.is_file():
+            raise OcrUnavailable(f"rapidocr {kind} model not found: {path}")
+        return path
+    folder = _models_dir()
+    for name in _MODEL_NAMES[kind]:
+        if (folder / name).is_file():
+            return folder / name
+    found = sorted(p for p in folder.glob(f"*{kind}*.onnx") if p.stat().st_size > 0)
+    if found:
+        return found[0]
+    raise OcrUnavailable(f"no rapidocr {kind} model in {folder} (the wheel ships them; reinstall rapidocr)")
+
+
+def _session(path: Path, threads: int, spin: bool):  # -> onnxruntime.InferenceSession
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:
+        raise OcrUnavailable("onnxruntime is not installed (pip install onnxruntime)") from exc
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 3
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.intra_op_num_threads = max(1, threads)
+    opts.inter_op_num_threads = 1
+    if not spin:
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    try:
+        return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own exception types for bad files
+        raise OcrUnavailable(f"cannot load {path.name}: {' '.join(str(exc).split())[:120]}") from exc
+
+
+def crop_quad(image: np.ndarray, quad: np.ndarray, lay_tall: bool = True) -> np.ndarray:
+    """The text line inside `quad` (tl, tr, br, bl), straightened; tall crops are laid on their side.
+
+    Same geometry as PaddleOCR's `get_rotate_crop_image`, so the recogniser sees what it was
+    trained on. `lay_tall=False` keeps a tall crop as it is: a lone digit or character ("1" in
+    a table's number column) is taller than wide, yet it is not a vertical line of text.
+    """
+    q = np.asarray(quad, dtype=np.float32)
+    width = max(1, int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3]))))
+    height = max(1, int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2]))))
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(q, target)
+    crop = cv2.warpPerspective(image, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE,
+                               flags=cv2.INTER_CUBIC)
+    if lay_tall and crop.shape[0] >= 1.5 * crop.shape[1]:
+        crop = np.ascontiguousarray(np.rot90(crop))
+    return crop
+
+
+def _normalise(img: np.ndarray) -> np.ndarray:
+    """HWC uint8 BGR -> CHW float32 in [-1, 1], as PP-OCR models expect."""
+    return (img.astype(np.float32).transpose(2, 0, 1) / 127.5) - 1.0
+
+
+class _Detector:
+    """PP-OCR DB text detector: page image -> quadrilaterals of text lines, in image pixels."""
+
+    def __init__(self, path: Path, threads: int, settings: RapidSettings) -> None:
+        try:
+            from rapidocr.ch_ppocr_det.utils import DBPostProcess
+        except ImportError as exc:
+            raise OcrUnavailable(f"rapidocr's detector post-processing cannot be imported ({exc})") from exc
+        self.session = _session(path, threads, settings.spin)
+        self.input = self.session.get_inputs()[0].name
+        self.limit = settings.det_limit_side
+        self.post = DBPostProcess(thresh=settings.det_thresh, box_thresh=settings.det_box_thresh,
+                                  max_candidates=1000, unclip_ratio=settings.det_unclip_ratio,
+                                  use_dilation=True, score_mode="fast")
+
+    def __call__(self, bgr: np.ndarray) -> list[np.ndarray]:
+        h, w = bgr.shape[:2]
+        ratio = min(1.0, self.limit / max(h, w))
+        rh = max(32, round(h * ratio / 32) * 32)
+        rw = max(32, round(w * ratio / 32) * 32)
+        resized = cv2.resize(bgr, (rw, rh), interpolation=cv2.INTER_AREA if ratio < 1 else cv2.INTER_LINEAR)
+        pred = self.session.run(None, {self.input: _normalise(resized)[None]})[0]
+        boxes, _scores = self.post(pred, (h, w))
+        return [np.asarray(b, dtype=np.float32).reshape(4, 2) for b in boxes]
+
+
+class _Classifier:
+    """PP-OCR text direction classifier: P(line is upside down) for 48x192 line pieces."""
+
+    def __init__(self, path: Path, settings: RapidSettings) -> None:
+        self.session = _session(path, 1, settings.spin)
+        self.input = self.session.get_inputs()[0].name
+
+    def p180(self, pieces: Sequence[np.ndarray]) -> np.ndarray:
+        batch = np.zeros((len(pieces), 3, 48, 192), dtype=np.float32)
+        for i, piece in enumerate(pieces):
+            h, w = piece.shape[:2]
+            rw = max(1, min(192, math.ceil(48 * w / max(h, 1))))
+            batch[i, :, :, :rw] = _normalise(cv2.resize(piece, (rw, 48)))
+        probs = self.session.run(None, {self.input: batch})[0]
+        return np.asarray(probs[:, 1], dtype=np.float64)
+
+
+class _Recognizer:
+    """PP-OCR CTC line recogniser: straightened line crops -> (text, mean character confidence)."""
+
+    def __init__(self, path: Path, threads: int, settings: RapidSettings) -> None:
+        self.session = _session(path, 1, settings.spin)  # parallelism comes from concurrent batches
+        self.input = self.session.get_inputs()[0].name
+        shape = self.session.get_inputs()[0].shape
+        self.height = shape[2] if isinstance(shape[2], int) else 48
+        self.settings = settings
+        self.threads = max(1, threads)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        meta = self.session.get_modelmeta().custom_metadata_map
+        if "character" in meta:
+            chars = meta["character"].splitlines()
+        else:
+            keys = path.parent / "ppocr_keys_v1.txt"
+            if not keys.is_file():
+                raise OcrUnavailable(f"{path.name} has no character list and {keys.name} is missing")
+            chars = keys.read_text("utf-8").splitlines()
+        # CTC: index 0 is the blank; PaddleOCR appends a space as the last class.
+        self.chars = np.array(["", *chars, " "], dtype=object)
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="casecheck-rec")
+            return self._pool
+
+    def batches(self, ratios: Sequence[float]) -> list[list[int]]:
+        """Crop indices grouped so that lines of similar width share a batch (little padding)."""
+        order = sorted(range(len(ratios)), key=lambda i: ratios[i])
+        floor = self.settings.rec_min_ratio
+        groups: list[list[int]] = []
+        current: list[int] = []
+        total = 0.0
+        for i in order:
+            r = max(ratios[i], floor)
+            if current:
+                padded = r * (len(current) + 1)  # sorted ascending: the new crop sets the width
+                if (len(current) >= self.settings.rec_batch_max
+                        or padded > (1 + self.settings.rec_pad_tolerance) * (total + r)):
+                    groups.append(current)
+                    current, total = [], 0.0
+            current.append(i)
+            total += r
+        if current:
+            groups.append(current)
+        return groups
+
+    def _run(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        h = self.height
+        ratios = [c.shape[1] / max(c.shape[0], 1) for c in crops]
+        width = math.ceil(h * max(max(ratios), self.settings.rec_min_ratio))
+        batch = np.zeros((len(crops), 3, h, width), dtype=np.float32)
+        for i, (crop, ratio) in enumerate(zip(crops, ratios, strict=True)):
+            rw = max(1, min(width, math.ceil(h * ratio)))
+            batch[i, :, :, :rw] = _normalise(cv2.resize(crop, (rw, h)))
+        preds = self.session.run(None, {self.input: batch})[0]  # (batch, steps, classes), softmaxed
+        idx = preds.argmax(axis=2)
+        prob = np.take_along_axis(preds, idx[:, :, None], axis=2)[:, :, 0]
+        out: list[tuple[str, float]] = []
+        for row, p in zip(idx, prob, strict=True):
+            keep = row != 0
+            keep[1:] &= row[1:] != row[:-1]
+            if not keep.any():
+                out.append(("", 0.0))
+                continue
+            text = "".join(self.chars[row[keep]])
+            out.append((text, float(np.clip(p[keep].mean(), 0.0, 1.0))))
+        return out
+
+    def __call__(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        if not crops:
+            return []
+        groups = self.batches([c.shape[1] / max(c.shape[0], 1) for c in crops])
+        if self.threads > 1 and len(groups) > 1:
+            results = list(self._executor().map(lambda g: self._run([crops[i] for i in g]), groups))
+        else:
+            results = [self._run([crops[i] for i in g]) for g in groups]
+        out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        for group, result in zip(groups, results, strict=True):
+            for i, res in zip(group, result, strict=True):
+                out[i] = res
+        return out
+
+
+def _sides(quad: np.ndarray) -> tuple[float, float]:
+    """(width, height) of a tl/tr/br/bl quadrilateral."""
+    return float(np.linalg.norm(quad[0] - quad[1])), float(np.linalg.norm(quad[0] - quad[3]))
+
+
+def _line_height(quads: Sequence[np.ndarray]) -> float:
+    """The page's typical text line height: the median short side of its boxes (0 without boxes)."""
+    return float(np.median([min(_sides(q)) for q in quads])) if quads else 0.0
+
+
+def _as_rgb(image: np.ndarray) -> np.ndarray:
+    if image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
+    if image.shape[2] == 1:
+        return cv2.cvtColor(image[:, :, 0], cv2.COLOR_GRAY2RGB)
+    return image[:, :, :3]
+
+
+class RapidOcrEngine:
+    """Chinese page OCR with RapidOCR's PP-OCR models; see the module docstring for the steps."""
+
+    name = "rapidocr"
+
+    def __init__(self, threads: int | None = None, det_model: str | Path | None = None,
+                 rec_model: str | Path | None = None, cls_model: str | Path | None = None,
+                 **settings: object) -> None:
+        try:
+            self.settings = RapidSettings(**settings)  # type: ignore[arg-type]
+        except TypeError as exc:
+            raise ValueError(f"unknown rapidocr option: {exc}") from exc
+        self.threads = ocr_threads(threads)
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)  # quiet, should rapidocr itself log
+        self.det = _Detector(find_model("det", det_model), self.threads, self.settings)
+        self.cls = _Classifier(find_model("cls", cls_model), self.settings)
+        self.rec = _Recognizer(find_model("rec", rec_model), self.threads, self.settings)
+        log.debug("rapidocr engine ready: %d thread(s)", self.threads)
+
+    # -- orientation ------------------------------------------------------------------------
+    def orientation(self, bgr: np.ndarray, quads: Sequence[np.ndarray]) -> int:
+        """How far the scan is turned counter-clockwise (0/90/180/270), from its detected lines."""
+        h, w = bgr.shape[:2]
+        horizontal = vertical = 0.0
+        for quad in quads:
+            bw, bh = _sides(quad)
+            if bw >= 1.5 * bh:
+                horizontal += bw
+            elif bh >= 1.5 * bw:
+                vertical += bh
+        base = 90 if vertical > horizontal else 0
+        up = upright(bgr, base)
+        turned = [order_quad(turn_points(q, base, w, h)) for q in quads]
+        longest = sorted((q for q in turned if _sides(q)[0] >= 2 * _sides(q)[1]),
+                         key=lambda q: -_sides(q)[0])[: self.settings.cls_lines]
+        if not longest:
+            longest = sorted(turned, key=lambda q: -_sides(q)[0])[: self.settings.cls_lines]
+        crops = [crop_quad(up, q) for q in longest]
+        pieces = [p for c in crops for p in self._pieces(c)]
+        if not pieces:
+            return base
+        p180 = self.cls.p180(pieces)
+        vote = float(np.mean(p180 - 0.5) * 2)  # -1: all upright .. +1: all upside down
+        if abs(vote) < self.settings.cls_margin:
+            vote = self._rec_vote(crops[:6])
+            log.debug("orientation: classifier unsure, recogniser vote %.3f", vote)
+        return (base + 180) % 360 if vote > 0 else base
+
+    @staticmethod
+    def _vertical_line(quad: np.ndarray, line_height: float) -> bool:
+        """A box of the upright page that holds a vertical line of text: tall, and several characters long."""
+        width, height = _sides(quad)
+        return height >= 1.5 * width and height >= 2.5 * line_height
+
+    def _pieces(self, crop: np.ndarray) -> list[np.ndarray]:
+        """Up to `cls_pieces_per_line` 4:1 pieces of a line, each holding ink, for the classifier.
+
+        The classifier's input is 192x48: a whole long line would be squeezed eightfold, while a
+        4:1 piece keeps characters their natural shape.
+        """
+        h, w = crop.shape[:2]
+        step = 4 * h
+        if w <= step:
+            return [crop]
+        pieces = []
+        starts = np.linspace(0, w - step, num=min(self.settings.cls_pieces_per_line, max(1, w // step)))
+        for x in starts.astype(int):
+            piece = crop[:, x:x + step]
+            if float(piece.std()) > 12.0:  # skip blank stretches (spaces, underline fields)
+                pieces.append(piece)
+        return pieces or [crop[:, :step]]
+
+    def _rec_vote(self, crops: Sequence[np.ndarray]) -> float:
+        """> 0 when the recogniser reads the lines better upside down than as they are."""
+        if not crops:
+            return 0.0
+        as_is = self.rec(crops)
+        flipped = self.rec([np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+
+        def score(res: list[tuple[str, float]]) -> float:
+            return float(np.mean([conf * min(len(text), 10) for text, conf in res]))
+
+        return score(flipped) - score(as_is)
+
+    # -- reading ----------------------------------------------------------------------------
+    def read(self, image: np.ndarray) -> OcrReading:
+        rgb = _as_rgb(image)
+        h, w = rgb.shape[:2]
+        if looks_blank(rgb):
+            return OcrReading(rotation=0, width=w, height=h)
+        bgr = np.ascontiguousarray(rgb[:, :, ::-1])  # PP-OCR models were trained on BGR
+        quads = self.det(bgr)
+        if not quads:
+            return OcrReading(rotation=0, width=w, height=h)
+        rotation = self.orientation(bgr, quads)
+        up = upright(bgr, rotation) if rotation else bgr
+        uh, uw = up.shape[:2]
+        if rotation in (90, 270):
+            # The detector learnt horizontal text: on a sideways scan it misses narrow glyphs
+            # (a lone "1" lies like a dash). Sideways scans are rare, so detect again upright.
+            turned = self.det(up)
+        else:
+            turned = [order_quad(turn_points(q, rotation, w, h)) for q in quads]
+        line_height = _line_height(turned)
+        results = self.rec([crop_quad(up, q, lay_tall=self._vertical_line(q, line_height)) for q in turned])
+        lines: list[TextLine] = []
+        for quad, (text, conf) in zip(turned, results, strict=True):
+            text = text.strip()
+            if not text or conf < self.settings.min_score:
+                continue
+            lines.append(TextLine(text=text, bbox=quad_bbox(quad, uw, uh), confidence=round(conf, 4)))
+        return OcrReading(rotation=rotation, width=uw, height=uh, lines=reading_order(lines))
+
+
+def rapidocr_available() -> bool:
+    """True when rapidocr, onnxruntime and the bundled det/rec/cls models are all present."""
+    import importlib.util
+
+    if importlib.util.find_spec("onnxruntime") is None:
+        return False
+    try:
+        for kind in ("det", "rec", "cls"):
+            find_model(kind)
+    except OcrUnavailable:
+        return False
+    return True
