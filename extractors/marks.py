@@ -396,6 +396,11 @@ class _Label:
     sign_word: bool  # says 签名/签字/盖章…: what follows is meant to be handwritten
     rest: str  # the line's text after the label
 
+    @property
+    def hand_only(self) -> bool:
+        """Whether what follows the label is meant to be handwritten (see `_Zone.lenient`)."""
+        return self.sign_word or self.opinion_cell or _ROLE_ONLY_RE.sub("", self.text) in HAND_ROLES
+
 
 @dataclass
 class _Zone:
@@ -413,8 +418,7 @@ class _Zone:
         立卷人) anything written is meant to be by hand; after other roles (记录人：钱磊飞, a 当事人
         cell in a record's header) a typed name is usual.
         """
-        role = _ROLE_ONLY_RE.sub("", self.label.text)
-        return self.label.sign_word or self.label.opinion_cell or role in HAND_ROLES
+        return self.label.hand_only
 
 
 def _char_weights(text: str) -> list[float]:
@@ -767,6 +771,9 @@ def _zones(labels: list[_Label], label_x1: list[float], lines: list[TextLine], p
     W, H = pg.W, pg.H
     rows = [pg.y((lines[lab.line].bbox[1] + lines[lab.line].bbox[3]) / 2) for lab in labels]
     label_lines = {lab.line for lab in labels}
+    # Which lines are print by the strict test: they end zones (labels count as print too).
+    is_print = [li in label_lines or _looks_printed(ln.text, ln, text_h, pg.blue_share(pg.box(ln.bbox)), False)
+                for li, ln in enumerate(lines)]
     for k, lab in enumerate(labels):
         cy = rows[k]
         lx1 = pg.x(label_x1[k])
@@ -794,20 +801,20 @@ def _zones(labels: list[_Label], label_x1: list[float], lines: list[TextLine], p
                 # only the lower right part of the cell is the signing zone.
                 x0 = rule_x + int(0.3 * (right - rule_x))
                 top = top + int(0.5 * (bottom - top))
-            right = _print_stop(lab, lines, pg, text_h, x0 + 2 * th, right, cy, th)
+            right = _print_stop(lab, lines, is_print, pg, x0 + 2 * th, right, cy, th)
             zones.append(_Zone(lab, (x0, top + 2, right - 2, bottom - 1), cy, True))
             continue
         if lab.opinion_cell:
             continue
         # The rest of the row: up to the next label on the row, a cell border, or ~90 mm.
-        x_end = min(W, lx1 + pg.x(255))
+        x_end = min(W, lx1 + round(90 * pg.ppm))
         for j, other in enumerate(labels):
             if j != k and abs(rows[j] - cy) < 0.6 * th and lx1 < pg.x(other.x0) < x_end:
                 x_end = pg.x(other.x0)
         rule_x = _first_rule_col(pg.border, lx1 + th // 2, x_end, band0, band1)
         if rule_x is not None:
             x_end = rule_x
-        x_end = _print_stop(lab, lines, pg, text_h, lx1 + 2 * th, x_end, cy, th)
+        x_end = _print_stop(lab, lines, is_print, pg, lx1 + 2 * th, x_end, cy, th)
         # Signatures overrun their row (a second row of names, a big flourish) down to the next
         # printed line or label row that starts at or before the zone.
         y0, y1 = max(0, cy - int(0.8 * th)), min(H, cy + int(2.2 * th))
@@ -817,8 +824,7 @@ def _zones(labels: list[_Label], label_x1: list[float], lines: list[TextLine], p
             bx0, by0, bx1, by1 = pg.box(ln.bbox)
             if bx0 > lx1 + th or bx1 <= lx1:
                 continue
-            if li not in label_lines and not _looks_printed(ln.text, ln, text_h, pg.blue_share(pg.box(ln.bbox)),
-                                                            False):
+            if not is_print[li]:
                 continue
             if by0 > cy + th // 2:
                 y1 = min(y1, by0)
@@ -828,8 +834,8 @@ def _zones(labels: list[_Label], label_x1: list[float], lines: list[TextLine], p
     return zones
 
 
-def _print_stop(lab: _Label, lines: list[TextLine], pg: _Page, text_h: float, x_from: int, x_end: int, cy: int,
-                th: int) -> int:
+def _print_stop(lab: _Label, lines: list[TextLine], is_print: list[bool], pg: _Page, x_from: int, x_end: int,
+                cy: int, th: int) -> int:
     """Where printed text further along the label's row (性别, 日期：) ends its zone.
 
     Only print some way past the label counts (a typed name right after a role label is the
@@ -838,13 +844,12 @@ def _print_stop(lab: _Label, lines: list[TextLine], pg: _Page, text_h: float, x_
     """
     stop = x_end
     for li, ln in enumerate(lines):
-        if li == lab.line:
+        if li == lab.line or not is_print[li]:
             continue
         bx0, by0, _bx1, by1 = pg.box(ln.bbox)
         if not (x_from <= bx0 < stop) or by1 < cy - th // 2 or by0 > cy + th // 2:
             continue
-        if _looks_printed(ln.text, ln, text_h, pg.blue_share(pg.box(ln.bbox)), False) and (
-                not (lab.sign_word or lab.opinion_cell) or ":" in ln.text or "：" in ln.text):
+        if not lab.hand_only or ":" in ln.text or "：" in ln.text:
             stop = bx0
     return stop
 

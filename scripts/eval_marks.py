@@ -120,8 +120,9 @@ class Score:
         self.seal = Counter()  # (group, tp/fp/fn/tn)
         self.sig = Counter()
         # Wall time, and CPU time of this process (a fairer figure on a busy machine).
-        self.times: dict[str, list[float]] = {"seal": [], "sig": [], "pdf": []}
-        self.cpu: dict[str, list[float]] = {"seal": [], "sig": [], "pdf": []}
+        # "scan" is find_seals + find_signatures on one scanned page.
+        self.times: dict[str, list[float]] = {"seal": [], "sig": [], "scan": [], "pdf": []}
+        self.cpu: dict[str, list[float]] = {"seal": [], "sig": [], "scan": [], "pdf": []}
         self.misses: list[str] = []
 
     def seal_page(self, group: str, truth: PageTruth, found: list[Mark], where: str) -> None:
@@ -132,17 +133,17 @@ class Score:
         if key in ("fp", "fn"):
             self.misses.append(f"seal {key} {where} {[m.bbox for m in found]}")
 
-    def signatures(self, truth: PageTruth, found: list[Mark], where: str) -> None:
+    def signatures(self, group: str, truth: PageTruth, found: list[Mark], where: str) -> None:
         sigs = [m for m in truth.marks if m.kind == "signature"]
         ink = [m for m in truth.marks if m.kind in INK_KINDS]
         for m in sigs:
             hit = any(overlap(m.bbox, f.bbox) > 0.3 for f in found)
-            self.sig["tp" if hit else "fn"] += 1
+            self.sig[(group, "tp" if hit else "fn")] += 1
             if not hit:
                 self.misses.append(f"sig fn {where} {m.role} {m.text} {[round(v) for v in m.bbox]}")
         for f in found:
             if not any(overlap(f.bbox, m.bbox) > 0.2 for m in ink):
-                self.sig["fp"] += 1
+                self.sig[(group, "fp")] += 1
                 self.misses.append(f"sig fp {where} {f.label} {[round(v) for v in f.bbox]} {f.confidence:.2f}")
 
     def report(self) -> None:
@@ -161,10 +162,17 @@ class Score:
             acc = (c["tp"] + c["tn"]) / n
             print(f"  {g:<12} pages {n:4d}  tp {c['tp']:3d} fp {c['fp']:3d} fn {c['fn']:3d} tn {c['tn']:4d}  "
                   f"precision {prec:.3f} recall {rec:.3f} right {acc:.3f}")
-        s = self.sig
-        if s:
-            print(f"signatures: truth {s['tp'] + s['fn']}  found {s['tp']}  recall "
-                  f"{s['tp'] / max(1, s['tp'] + s['fn']):.3f}  false positives {s['fp']}")
+        if self.sig:
+            print("signatures (a truth signature is found when a found one overlaps it; a false positive "
+                  "overlaps no truth ink)")
+        for g in [*sorted({g for g, _ in self.sig}), "all"]:
+            s = Counter()
+            for (gg, k), n in self.sig.items():
+                if g in ("all", gg):
+                    s[k] += n
+            if s:
+                print(f"  {g:<12} truth {s['tp'] + s['fn']:5d}  found {s['tp']:5d}  recall "
+                      f"{s['tp'] / max(1, s['tp'] + s['fn']):.3f}  false positives {s['fp']}")
         for kind, table in (("wall", self.times), ("cpu", self.cpu)):
             for name, ts in table.items():
                 if ts:
@@ -190,7 +198,7 @@ def evaluate(files: list[Path], ocr: Ocr | None, score: Score) -> None:
                 lines = text_layer_lines(page)
                 marks = score.timed("pdf", find_marks_in_pdf_page, page, lines)
                 score.seal_page("born_digital", info, [m for m in marks if m.kind == "seal"], where)
-                score.signatures(info, [m for m in marks if m.kind == "signature"], where)
+                score.signatures("born_digital", info, [m for m in marks if m.kind == "signature"], where)
                 continue
             img = render(page, info.rotation)
             ppp = 72.0 / DPI
@@ -201,7 +209,9 @@ def evaluate(files: list[Path], ocr: Ocr | None, score: Score) -> None:
                 if lines is None:
                     continue
                 sigs = score.timed("sig", find_signatures, img, lines, ppp)
-                score.signatures(info, sigs, where)
+                score.signatures("grey" if info.grayscale else "colour", info, sigs, where)
+                for table in (score.times, score.cpu):
+                    table["scan"].append(table["seal"][-1] + table["sig"][-1])
 
 
 def main(argv: list[str] | None = None) -> int:
