@@ -26,6 +26,7 @@ def main() -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--save", type=Path, help="write each case model here as NAME.case.json")
     args = parser.parse_args()
     truths = sorted(args.folder.glob("*.truth.json"))
     pdfs = [t.with_name(t.name.replace(".truth.json", ".pdf")) for t in truths]
@@ -39,6 +40,9 @@ def main() -> int:
             print("unusable:", case)
             continue
         score.add(build_report(case), Truth.model_validate_json(truth_path.read_text("utf-8")))
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            (args.save / case.file.replace(".pdf", ".case.json")).write_text(case.model_dump_json(), "utf-8")
         pages += len(case.pages)
     print(f"{len(pdfs)} files, {pages} pages, {wall:.0f} s wall with {args.workers} workers "
           f"({wall / max(pages, 1):.2f} s/page)")
