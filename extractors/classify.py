@@ -155,7 +155,7 @@ class TitleClassifier:
             return []
         body_height = _median([ln.height for ln in lines]) or 10.0
         hits: list[TitleHit] = []
-        for i, line in enumerate(lines):
+        for i in range(len(lines)):
             for candidate, bbox in self._candidates(lines, i):
                 hit = self._score(candidate, bbox, text, body_height)
                 if hit:

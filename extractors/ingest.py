@@ -155,7 +155,7 @@ class PageReader:
         self._engine = None
 
     @property
-    def engine(self):  # noqa: ANN201 - an OcrEngine; loaded on first image page only
+    def engine(self):
         if self._engine is None:
             from extractors.ocr import get_engine
 

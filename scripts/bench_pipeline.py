@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from samples.generate import Options, generate  # noqa: E402
-from service.pipeline import CheckOptions, check_pdf  # noqa: E402
+from samples.generate import Options, generate
+from service.pipeline import CheckOptions, check_pdf
 
 
 def ensure_set(folder: Path, count: int, born_digital: bool, seed: int) -> list[Path]:

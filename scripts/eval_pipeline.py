@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.truth import Truth  # noqa: E402
-from samples.score import Score  # noqa: E402
-from service.pipeline import build_report, read_cases  # noqa: E402
+from models.truth import Truth
+from samples.score import Score
+from service.pipeline import build_report, read_cases
 
 
 def main() -> int:

@@ -35,7 +35,7 @@ def output_paths(pdf: Path, outdir: Path) -> dict[str, Path]:
     return {"report": outdir / f"{stem}.report.json"}
 
 
-def _progress_bar(name: str, enabled: bool):  # noqa: ANN202 - a callback or None
+def _progress_bar(name: str, enabled: bool):
     if not enabled:
         return None, None
     from tqdm import tqdm

@@ -82,13 +82,13 @@ def read_case(path: Path, options: CheckOptions | None = None,
                          seconds=time.perf_counter() - started)
 
 
-def _pages_needing_ocr(doc, read: ReadOptions) -> int:  # noqa: ANN001 - a pymupdf.Document
+def _pages_needing_ocr(doc, read: ReadOptions) -> int:
     if read.force_ocr:
         return doc.page_count
     return sum(1 for page in doc if not has_text_layer(page) and not nothing_drawn(page))
 
 
-def _read_one(reader: PageReader, doc, index: int, path: Path) -> PageAnalysis:  # noqa: ANN001
+def _read_one(reader: PageReader, doc, index: int, path: Path) -> PageAnalysis:
     try:
         return reader.read(doc, index)
     except InputError:
@@ -132,10 +132,8 @@ def _read_parallel(path: Path, count: int, options: ReadOptions, workers: int,
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                              initargs=(options, threads)) as pool:
         futures = {pool.submit(_worker_read, str(path), i): i for i in range(count)}
-        done = 0
-        for future in as_completed(futures):
+        for done, future in enumerate(as_completed(futures), start=1):
             pages[futures[future]] = future.result()
-            done += 1
             if progress:
                 progress(done, count)
     return [p for p in pages if p is not None]

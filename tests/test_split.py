@@ -32,7 +32,7 @@ def page(n: int, lines: list[TextLine], archive: int | None = None) -> PageAnaly
     return PageAnalysis(text=PageText(page=n, width=W, height=H, source="ocr", lines=lines))
 
 
-def run(pages: list[PageAnalysis]):  # noqa: ANN201
+def run(pages: list[PageAnalysis]):
     classifier = TitleClassifier()
     for p in pages:
         found = archive_number(p.text)
