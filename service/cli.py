@@ -66,6 +66,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             bar.close()
         print(f"casecheck: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a fault of ours, not of the input: say so, keep the trace in the log
+        if bar:
+            bar.close()
+        log.info("check of %s failed", pdf, exc_info=True)
+        print(f"casecheck: {pdf.name}: internal error ({type(exc).__name__}: {exc}); rerun with -v for details",
+              file=sys.stderr)
+        return 1
     if bar:
         bar.close()
     paths = output_paths(pdf, outdir)
