@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 
+from extractors.fields.dates import parse_date
 from extractors.ocr.base import upright
 from models.case import Mark, PageAnalysis, PageText, TextLine
 
@@ -191,8 +192,8 @@ class PageReader:
                         source="ocr" if lines else "empty", lines=lines)
         image_up = upright(image, rotation) if rotation else image
         seals = marks.find_seals(image_up, ppp)
-        if seals and not marks.is_grayscale(image_up):
-            lines = self._reread_under_seals(image_up, seals, lines, ppp)
+        if seals:
+            lines = self._reread_under_seals(image_up, seals, lines, ppp, grey=marks.is_grayscale(image_up))
             text = text.model_copy(update={"lines": lines, "source": "ocr"})
         found = seals + marks.find_signatures(image_up, lines, ppp)
         analysis = _analysis(text, found)
@@ -200,11 +201,12 @@ class PageReader:
         return analysis
 
     def _reread_under_seals(self, image: np.ndarray, seals: list[Mark], lines: list[TextLine],
-                            ppp: float) -> list[TextLine]:
-        """Read again what a red seal covers, from the red channel alone.
+                            ppp: float, grey: bool) -> list[TextLine]:
+        """Read again what a seal covers, with the seal taken out.
 
-        The seal is pressed over the signing date: in the red channel red ink is as light as the
-        paper while black print stays dark, so the date under it becomes readable.
+        The seal is pressed over the signing date. In the red channel red ink is as light as the
+        paper while black print stays dark; on a grey scan the seal is mid-grey, lighter than
+        print, so keeping only the darkest pixels leaves the date.
         """
         h, w = image.shape[:2]
         for seal in seals:
@@ -214,8 +216,14 @@ class PageReader:
             cx1, cy1 = min(int(x1 + mx), w), min(int(y1 + my), h)
             if cx1 - cx0 < 16 or cy1 - cy0 < 16:
                 continue
-            red = image[cy0:cy1, cx0:cx1, 0]
-            reading = self.engine.read(np.ascontiguousarray(np.dstack([red, red, red])))
+            crop = image[cy0:cy1, cx0:cx1]
+            if grey:
+                lum = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(np.float32)
+                darkest = float(np.percentile(lum, 1))
+                plane = np.where(lum < darkest + 15, lum, 255).astype(np.uint8)
+            else:
+                plane = crop[:, :, 0]
+            reading = self.engine.read(np.ascontiguousarray(np.dstack([plane, plane, plane])))
             if reading.rotation or not reading.lines:
                 continue
             found = [
@@ -225,6 +233,13 @@ class PageReader:
                 for ln in reading.lines
             ]
             region = (cx0 * ppp, cy0 * ppp, cx1 * ppp, cy1 * ppp)
+            if grey:
+                # Thresholding also thins good print: use it only for a date not read before.
+                if any(_inside(ln.center, region) and parse_date(ln.text) for ln in lines):
+                    continue
+                found = [f for f in found if parse_date(f.text)]
+                if not found:
+                    continue
             # Lines read the first time inside the re-read region are replaced where a new line
             # covers them; lines outside it are untouched.
             kept = [ln for ln in lines if not (_inside(ln.center, region) and any(_overlap_y(ln, f) for f in found))]
