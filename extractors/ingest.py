@@ -216,35 +216,48 @@ class PageReader:
             cx1, cy1 = min(int(x1 + mx), w), min(int(y1 + my), h)
             if cx1 - cx0 < 16 or cy1 - cy0 < 16:
                 continue
+            region = (cx0 * ppp, cy0 * ppp, cx1 * ppp, cy1 * ppp)
             crop = image[cy0:cy1, cx0:cx1]
             if grey:
-                lum = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(np.float32)
-                darkest = float(np.percentile(lum, 1))
-                plane = np.where(lum < darkest + 15, lum, 255).astype(np.uint8)
+                # Thresholding also thins good print: use it only for a date not read before.
+                if any(_inside(ln.center, region) and parse_date(ln.text) for ln in lines):
+                    continue
+                found = self._grey_date(crop)
             else:
-                plane = crop[:, :, 0]
-            reading = self.engine.read(np.ascontiguousarray(np.dstack([plane, plane, plane])))
-            if reading.rotation or not reading.lines:
+                found = self._read_plane(crop[:, :, 0])
+            if not found:
                 continue
             found = [
                 TextLine(text=ln.text, confidence=ln.confidence,
                          bbox=((ln.bbox[0] + cx0) * ppp, (ln.bbox[1] + cy0) * ppp,
                                (ln.bbox[2] + cx0) * ppp, (ln.bbox[3] + cy0) * ppp))
-                for ln in reading.lines
+                for ln in found
             ]
-            region = (cx0 * ppp, cy0 * ppp, cx1 * ppp, cy1 * ppp)
-            if grey:
-                # Thresholding also thins good print: use it only for a date not read before.
-                if any(_inside(ln.center, region) and parse_date(ln.text) for ln in lines):
-                    continue
-                found = [f for f in found if parse_date(f.text)]
-                if not found:
-                    continue
             # Lines read the first time inside the re-read region are replaced where a new line
             # covers them; lines outside it are untouched.
             kept = [ln for ln in lines if not (_inside(ln.center, region) and any(_overlap_y(ln, f) for f in found))]
             lines = _merge_same_row(kept + found)
         return lines
+
+    def _read_plane(self, plane: np.ndarray) -> list[TextLine]:
+        """Lines (crop pixels) of one grey plane; none when the crop reads as turned."""
+        reading = self.engine.read(np.ascontiguousarray(np.dstack([plane, plane, plane])))
+        return [] if reading.rotation else reading.lines
+
+    def _grey_date(self, crop: np.ndarray) -> list[TextLine]:
+        """The date lines of a grey crop with only its darkest ink kept.
+
+        How much darker print is than the grey seal varies with the scan, so a few cut-offs are
+        tried, from the strictest, until one reads as a date.
+        """
+        lum = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(np.float32)
+        darkest = float(np.percentile(lum, 1))
+        for margin in (15, 25, 35):
+            plane = np.where(lum < darkest + margin, lum, 255).astype(np.uint8)
+            dated = [ln for ln in self._read_plane(plane) if parse_date(ln.text)]
+            if dated:
+                return dated
+        return []
 
 
 def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
