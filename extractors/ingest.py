@@ -17,7 +17,7 @@ import numpy as np
 import pymupdf
 
 from extractors.fields.dates import parse_date
-from extractors.ocr.base import upright
+from extractors.ocr.base import OcrEngine, upright
 from models.case import Mark, PageAnalysis, PageText, TextLine
 
 log = logging.getLogger(__name__)
@@ -153,10 +153,11 @@ class PageReader:
 
     def __init__(self, options: ReadOptions | None = None) -> None:
         self.options = options or ReadOptions()
-        self._engine = None
+        self._engine: OcrEngine | None = None
 
     @property
-    def engine(self):
+    def engine(self) -> OcrEngine:
+        """The OCR engine, loaded on the first image page only (text-layer files never load it)."""
         if self._engine is None:
             from extractors.ocr import get_engine
 
