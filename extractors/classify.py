@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from extractors.fields.dates import cn_small
 from models.case import PageText, TextLine
 from models.report import BBox
 
@@ -50,7 +51,6 @@ _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【"
 _NOT_A_TITLE = re.compile(r"^《|与原件|核对无误|核无误")
 _CONTINUATION = re.compile(r"续页|（续）|续表|\(续\)")
 _PAGE_OF = re.compile(r"第\s*([0-9一二三四五六七八九十]+)\s*页\s*[,，]?\s*共\s*([0-9一二三四五六七八九十]+)\s*页")
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def title_key(text: str) -> str:
@@ -95,16 +95,10 @@ class PageClassifier(Protocol):
 
 
 def _cn_int(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS.get(text[1:], 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _CN_DIGITS.get(tens, 0) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS.get(text)
+    try:
+        return int(text) if text.isdigit() else cn_small(text)
+    except KeyError:
+        return None
 
 
 def page_of(text: PageText) -> tuple[int, int] | None:

@@ -25,6 +25,7 @@ import pymupdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from extractors.ingest import text_layer_lines
 from extractors.marks import find_marks_in_pdf_page, find_seals, find_signatures
 from extractors.ocr.base import upright
 from models.case import Mark, TextLine
@@ -93,16 +94,6 @@ class Ocr:
                 path.write_text(json.dumps(raw, ensure_ascii=False))
         return [TextLine(text=t, bbox=tuple(v * ppp for v in b), confidence=min(1.0, max(0.0, c)))
                 for t, b, c in raw]
-
-
-def text_layer_lines(page: pymupdf.Page) -> list[TextLine]:
-    out = []
-    for block in page.get_text("dict")["blocks"]:
-        for line in block.get("lines", []):
-            text = "".join(s["text"] for s in line["spans"]).strip()
-            if text:
-                out.append(TextLine(text=text, bbox=tuple(line["bbox"]), confidence=1.0))
-    return out
 
 
 def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:

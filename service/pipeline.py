@@ -88,13 +88,19 @@ def _pages_needing_ocr(doc, read: ReadOptions) -> int:
     return sum(1 for page in doc if not has_text_layer(page) and not nothing_drawn(page))
 
 
+class PageReadError(RuntimeError):
+    """Reading a page failed inside casecheck (the page itself loaded): names file and page."""
+
+
 def _read_one(reader: PageReader, doc, index: int, path: Path) -> PageAnalysis:
     try:
         return reader.read(doc, index)
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(f"{path.name}: page {index + 1} could not be read ({' '.join(str(exc).split())[:160]})") from exc
+        # open_case_pdf already loaded every page, so this is a fault of ours, not bad input.
+        raise PageReadError(f"{path.name}: page {index + 1} could not be read "
+                            f"({type(exc).__name__}: {' '.join(str(exc).split())[:160]})") from exc
 
 
 # -- page reading in worker processes ---------------------------------------------------------
@@ -104,9 +110,7 @@ _worker_docs: dict[str, object] = {}
 
 def _init_worker(options: ReadOptions, threads: int) -> None:
     global _worker_reader
-    # Several processes share the cores: one inference thread each avoids oversubscription.
-    os.environ.setdefault("CASECHECK_OCR_THREADS", str(threads))
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    _init_file_worker(threads)
     _worker_reader = PageReader(options)
 
 
@@ -202,6 +206,7 @@ def build_report(case: CaseFile) -> Report:
 
 
 def _init_file_worker(threads: int) -> None:
+    # Several processes share the cores: one inference thread each avoids oversubscription.
     os.environ.setdefault("CASECHECK_OCR_THREADS", str(threads))
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
 
@@ -209,7 +214,7 @@ def _init_file_worker(threads: int) -> None:
 def _read_case_quietly(path: str, read: ReadOptions) -> CaseFile | str:
     try:
         return read_case(Path(path), CheckOptions(read=read, workers=1))
-    except InputError as exc:
+    except (InputError, PageReadError) as exc:  # one bad file must not stop the others
         return str(exc)
 
 

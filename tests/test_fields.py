@@ -23,6 +23,7 @@ from extractors.fields import (
     parse_date,
     parse_number,
 )
+from extractors.ingest import text_layer_lines
 from models.case import DocumentFields, PageText, TextLine
 from models.truth import Truth
 from tests.conftest import load_truths
@@ -516,12 +517,7 @@ def read_pages(pdf_path: Path, truth: Truth) -> list[PageText]:
     pages: list[PageText] = []
     with pymupdf.open(pdf_path) as pdf:
         for i, page in enumerate(pdf):
-            lines: list[TextLine] = []
-            for block in page.get_text("dict")["blocks"]:
-                for line in block.get("lines", []):
-                    text = "".join(span["text"] for span in line["spans"])
-                    if text.strip():
-                        lines.append(TextLine(text=text, bbox=tuple(line["bbox"])))
+            lines: list[TextLine] = text_layer_lines(page)
             for mark in truth.page_info[i].marks:
                 if mark.kind == "handwriting" and mark.text:
                     lines.append(TextLine(text=mark.text, bbox=mark.bbox, confidence=0.8))

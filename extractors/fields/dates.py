@@ -44,7 +44,7 @@ class DateMatch:
     repaired: bool  # digits repaired or the day mark missing: trust it a little less
 
 
-def _cn_small(text: str) -> int:
+def cn_small(text: str) -> int:
     """十一 → 11, 二十八 → 28, 廿八 → 28, 三十 → 30, 元 → 1."""
     if text == "元":
         return 1
@@ -84,8 +84,8 @@ def scan_dates(text: str) -> list[DateMatch]:
                     year = 2000 + int("".join(str(_CN_DIGIT[c]) for c in g["yc3"][1:]))
                 else:
                     year = int(g["y"]) if g.get("y") else int("".join(str(_CN_DIGIT[c]) for c in g["yc"]))
-                month = int(g["m"]) if g.get("m") else _cn_small(g["mc"])
-                day = int(g["d"]) if g.get("d") else _cn_small(g["dc"])
+                month = int(g["m"]) if g.get("m") else cn_small(g["mc"])
+                day = int(g["d"]) if g.get("d") else cn_small(g["dc"])
                 value = dt.date(year, month, day)
             except (KeyError, ValueError):
                 continue  # 2月30日 and the like: not a date
