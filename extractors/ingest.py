@@ -192,13 +192,15 @@ class PageReader:
         text = PageText(page=index + 1, width=width, height=height, rotation=rotation,
                         source="ocr" if lines else "empty", lines=lines)
         image_up = upright(image, rotation) if rotation else image
+        grey = marks.is_grayscale(image_up)
         seals = marks.find_seals(image_up, ppp)
         if seals:
-            lines = self._reread_under_seals(image_up, seals, lines, ppp, grey=marks.is_grayscale(image_up))
+            lines = self._reread_under_seals(image_up, seals, lines, ppp, grey=grey)
             text = text.model_copy(update={"lines": lines, "source": "ocr"})
         found = seals + marks.find_signatures(image_up, lines, ppp)
         analysis = _analysis(text, found)
         analysis.ocr = True
+        analysis.grayscale = grey
         return analysis
 
     def _reread_under_seals(self, image: np.ndarray, seals: list[Mark], lines: list[TextLine],

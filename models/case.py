@@ -105,6 +105,9 @@ class PageAnalysis(BaseModel):
     archive_number_bbox: BBox | None = None
     blank: bool = False
     ocr: bool = False  # the page went through the OCR engine
+    # A scan without colour: a seal there is grey like the print, so what it covers may be lost.
+    # None where there is no scan (a text-layer or empty page).
+    grayscale: bool | None = None
     seals: list[Mark] = Field(default_factory=list)
     signatures: list[Mark] = Field(default_factory=list)
 

@@ -35,6 +35,9 @@ class Options:
     dpi: int | None = None
     defects: tuple[str, ...] | None = None  # force these codes on every case ("" = clean)
     max_jpeg_quality: int | None = None  # cap, for small committed demo files
+    # Codes wanted per defective file: None draws one or two (mostly two); an int asks that many,
+    # so a small corpus can carry every code several times (the checkers' end-to-end suite).
+    codes_per_file: int | None = None
     grayscale: bool | None = None  # force grey or colour scans (None: drawn, about 20% grey)
 
 
@@ -44,17 +47,32 @@ def case_seed(seed: int, index: int) -> int:
 
 
 def defect_plan(seed: int, cases: int, options: Options) -> list[list[str]]:
-    """Codes per case: every code appears once per cycle, a quarter of the files stay clean."""
+    """Codes per case: every code appears once per cycle, a quarter of the files stay clean.
+
+    With `codes_per_file` set, each defective file takes that many mutually compatible codes,
+    the least used first, so every code is spread as evenly as the touch-sets allow.
+    """
     if options.defects is not None:
         return [list(options.defects)] * cases
     rng = random.Random(f"defects-{seed}")
     cycle: list[str] = []
+    used = dict.fromkeys(ALL_CODES, 0)
     plans: list[list[str]] = []
     for _ in range(cases):
         if rng.random() < options.clean_ratio:
             plans.append([])
             continue
         wanted: list[str] = []
+        if options.codes_per_file:
+            ranked = sorted(ALL_CODES, key=lambda c: (used[c], rng.random()))
+            for code in ranked:
+                if len(wanted) == options.codes_per_file:
+                    break
+                if compatible(code, wanted):
+                    wanted.append(code)
+                    used[code] += 1
+            plans.append(wanted)
+            continue
         for _ in range(2 if rng.random() < 0.6 else 1):
             if not cycle:
                 cycle = list(ALL_CODES)
@@ -154,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--defects", default=None, metavar="CODES",
                         help="comma-separated finding codes forced on every file ('' for clean files); "
                              f"known: {', '.join(ALL_CODES)}")
+    parser.add_argument("--codes-per-file", type=int, default=None, metavar="N",
+                        help="codes per defective file, least used first (default: one or two, drawn)")
     parser.add_argument("--dpi", type=int, default=None, help="scan resolution (default: 150 or 200, drawn)")
     parser.add_argument("--prefix", default="case", help="file name prefix (default: case)")
     parser.add_argument("--max-jpeg-quality", type=int, default=None, metavar="Q",
@@ -170,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown finding code(s): {', '.join(unknown)}")
     options = Options(born_digital_ratio=args.born_digital, clean_ratio=args.clean, dpi=args.dpi, defects=forced,
-                      max_jpeg_quality=args.max_jpeg_quality)
+                      max_jpeg_quality=args.max_jpeg_quality, codes_per_file=args.codes_per_file)
     results = generate(args.out, args.cases, args.seed, options, workers=args.workers, prefix=args.prefix)
     for name, pages, codes in results:
         print(f"{args.out / name}.pdf\t{pages} pages\t{','.join(codes) or 'clean'}")

@@ -83,3 +83,69 @@ class Score:
                 f"({self.spans_tp} right of {self.spans_pred} found, {self.spans_true} true); "
                 f"notice/decision numbers {self.numbers}; dates {self.dates}; "
                 f"seals {self.seals}; signatures {self.signatures}")
+
+
+@dataclass
+class CodeTally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+@dataclass
+class FindingScore:
+    """Findings against the codes each file's truth carries: per code, a file counts once.
+
+    A code found in a file that carries it is a true positive; found where the file does not
+    carry it, a false positive; carried but not found, a false negative. Review items do not
+    count either way (they are questions for a person, not findings).
+    """
+
+    codes: dict[str, CodeTally] = field(default_factory=dict)
+    clean_files: int = 0
+    clean_with_findings: list[str] = field(default_factory=list)
+    review_items: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, report: Report, truth: Truth) -> None:
+        found = {f.code for f in report.findings}
+        want = set(truth.defects)
+        self.review_items += len(report.review)
+        if not want:
+            self.clean_files += 1
+            if found:
+                self.clean_with_findings.append(f"{truth.file}: {', '.join(sorted(found))}")
+        for code in found | want:
+            tally = self.codes.setdefault(code, CodeTally())
+            if code in found and code in want:
+                tally.tp += 1
+            elif code in found:
+                tally.fp += 1
+                detail = "; ".join(f.message for f in report.findings if f.code == code)
+                self.misses.append(f"{truth.file}: false {code}: {detail}")
+            else:
+                tally.fn += 1
+                queued = [f.message for f in report.review if f.code == code]
+                self.misses.append(f"{truth.file}: missed {code}" + (f" (in review: {queued[0]})" if queued else ""))
+
+    def table(self) -> str:
+        rows = [f"{'code':44} {'TP':>3} {'FP':>3} {'FN':>3} {'prec':>6} {'recall':>6}"]
+        for code in sorted(self.codes):
+            t = self.codes[code]
+            rows.append(f"{code:44} {t.tp:3d} {t.fp:3d} {t.fn:3d} {t.precision:6.0%} {t.recall:6.0%}")
+        tp = sum(t.tp for t in self.codes.values())
+        fp = sum(t.fp for t in self.codes.values())
+        fn = sum(t.fn for t in self.codes.values())
+        overall = CodeTally(tp, fp, fn)
+        rows.append(f"{'all codes':44} {tp:3d} {fp:3d} {fn:3d} {overall.precision:6.0%} {overall.recall:6.0%}")
+        rows.append(f"clean files: {self.clean_files}, with findings: {len(self.clean_with_findings)}; "
+                    f"review items: {self.review_items}")
+        return "\n".join(rows)

@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from checkers import RulePackError, load_pack
 from extractors.ingest import InputError, ReadOptions
 from service.pipeline import CheckOptions, check_pdf
 
@@ -54,9 +55,15 @@ def _progress_bar(name: str, enabled: bool):
 def cmd_check(args: argparse.Namespace) -> int:
     pdf = Path(args.file)
     outdir = Path(args.output)
+    try:
+        rules = load_pack(args.rules)
+    except RulePackError as exc:
+        print(f"casecheck: {exc}", file=sys.stderr)
+        return 2
     options = CheckOptions(
         read=ReadOptions(engine=args.engine, dpi=args.dpi, force_ocr=args.force_ocr),
         workers=args.workers,
+        rules=rules,
     )
     update, bar = _progress_bar(pdf.name, sys.stderr.isatty() and not args.quiet)
     try:
@@ -79,8 +86,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     write_atomic(paths["report"], report.to_json().encode("utf-8"))
     if not args.quiet:
         docs = len(report.documents)
-        print(f"{pdf.name}: {report.pages} pages, {docs} documents, {len(report.findings)} findings "
-              f"in {report.timing.seconds if report.timing else 0:.1f} s")
+        print(f"{pdf.name}: {report.pages} pages, {docs} documents, {len(report.findings)} findings, "
+              f"{len(report.review)} to review, in {report.timing.seconds if report.timing else 0:.1f} s")
+        for finding in report.findings:
+            pages = ",".join(str(p) for p in sorted({e.page for e in finding.evidence}))
+            print(f"  [{finding.kind}] {finding.category}: {finding.message}" + (f" (p.{pages})" if pages else ""))
         for kind, path in paths.items():
             print(f"  {kind}: {path}")
     return 0
@@ -99,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--dpi", type=int, default=150, help="resolution pages are read at (default 150)")
     check.add_argument("--workers", type=int, default=0,
                        help="page-reading processes (default: one per core, at most 4)")
+    check.add_argument("--rules", default=None, metavar="FILE",
+                       help="a rule pack (TOML) laid over the national one, e.g. a province's standard")
     check.add_argument("--force-ocr", action="store_true", help="OCR pages even when they have a text layer")
     check.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     check.set_defaults(func=cmd_check)

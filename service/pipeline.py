@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checkers import RulePack, check_case, load_pack
 from extractors.classify import PageClass, PageClassifier, TitleClassifier
 from extractors.fields import case_fields, extract_fields
 from extractors.ingest import (
@@ -48,6 +49,7 @@ class CheckOptions:
     # Page-reading processes: 0 = one per core (at most 4); 1 = read in this process.
     workers: int = 0
     classifier: PageClassifier = field(default_factory=TitleClassifier)
+    rules: RulePack | None = None  # None: the national pack
 
 
 def default_workers() -> int:
@@ -177,8 +179,8 @@ def _fill_document(doc: Document, pages: list[PageAnalysis]) -> None:
     doc.signed = bool(doc.signatures) if doc.type in SIGNED_TYPES else None
 
 
-def build_report(case: CaseFile) -> Report:
-    """The CONTRACT report of a case model (findings are added by the checkers)."""
+def build_report(case: CaseFile, rules: RulePack | None = None) -> Report:
+    """The CONTRACT report of a case model, its findings from the rules of `rules`."""
     documents = []
     for doc in case.documents:
         f = doc.fields
@@ -194,6 +196,7 @@ def build_report(case: CaseFile) -> Report:
             sealed=doc.sealed,
             fields=fields,
         ))
+    checked = check_case(case, rules or load_pack())
     return Report(
         file=case.file,
         sha256=case.sha256,
@@ -201,6 +204,8 @@ def build_report(case: CaseFile) -> Report:
         page_types=[p.type for p in case.pages],
         documents=documents,
         case=case.case,
+        findings=checked.findings,
+        review=checked.review,
         timing=Timing(seconds=round(case.seconds, 3), ocr_pages=case.ocr_pages),
     )
 
@@ -252,7 +257,8 @@ def check_pdf(path: Path, options: CheckOptions | None = None,
               progress: ProgressCallback | None = None) -> Report:
     """The whole job for one case file: read, check, report."""
     started = time.perf_counter()
+    options = options or CheckOptions()
     case = read_case(path, options, progress)
-    report = build_report(case)
+    report = build_report(case, options.rules)
     report.timing = Timing(seconds=round(time.perf_counter() - started, 3), ocr_pages=case.ocr_pages)
     return report

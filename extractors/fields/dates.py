@@ -31,8 +31,11 @@ _CHINESE_FORM = re.compile(
     rf"(?:(?P<m>[0-9]{{1,2}})|(?P<mc>{_MC}))月"
     rf"(?:(?P<d>[0-9]{{1,2}})(?![0-9])|(?P<dc>{_DC}))(?P<dm>[{_DAY_MARK}])?"
 )
+# One separator twice (2024.5.11, 2024/5/11); OCR reads a handwritten point as a comma or a
+# middle dot now and then (2025,10.11), so those three may mix (the date is then trusted less).
 _NUMERIC_FORM = re.compile(
-    r"(?<![0-9.,·\-/])(?P<y>(?:19|20)[0-9]{2})(?P<sep>[./\-,·])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})(?![0-9])"
+    r"(?<![0-9.,·\-/])(?P<y>(?:19|20)[0-9]{2})(?:(?P<sep>[/\-])(?P<m>[0-9]{1,2})(?P=sep)|"
+    r"(?P<dot>[.,·])(?P<m2>[0-9]{1,2})(?P<dot2>[.,·]))(?P<d>[0-9]{1,2})(?![0-9])"
 )
 
 
@@ -84,7 +87,7 @@ def scan_dates(text: str) -> list[DateMatch]:
                     year = 2000 + int("".join(str(_CN_DIGIT[c]) for c in g["yc3"][1:]))
                 else:
                     year = int(g["y"]) if g.get("y") else int("".join(str(_CN_DIGIT[c]) for c in g["yc"]))
-                month = int(g["m"]) if g.get("m") else cn_small(g["mc"])
+                month = int(g["m"]) if g.get("m") else int(g["m2"]) if g.get("m2") else cn_small(g["mc"])
                 day = int(g["d"]) if g.get("d") else cn_small(g["dc"])
                 value = dt.date(year, month, day)
             except (KeyError, ValueError):
@@ -92,7 +95,7 @@ def scan_dates(text: str) -> list[DateMatch]:
             if not 1949 <= year <= 2099:
                 continue
             repaired = fixed[m.start():m.end()] != squeezed[m.start():m.end()]
-            if g.get("yc3"):
+            if g.get("yc3") or (g.get("dot") and g["dot"] != g.get("dot2")):
                 repaired = True
             if pattern is _CHINESE_FORM and not g.get("dm"):
                 repaired = True  # 日 missing (often under the seal)

@@ -1,0 +1,270 @@
+"""`CaseView`: the case model seen the way the rules need it.
+
+Documents by type, the dates of the case with how sure each reading is, which receipt serves
+which document, what the file says about its procedure (hearing, waiver, extension), and
+evidence boxes mapped to the page as the PDF displays it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from checkers.pack import RulePack
+from extractors.fields import parse_number
+from extractors.fields.text import fold, squeeze
+from models.case import CaseFile, Document, FieldValue, PageAnalysis, TextLine
+from models.report import BBox, Evidence
+
+_CN_NUMERAL = re.compile(r"[〇○零一二三四五六七八九十]")
+
+# What a document type is called in a message when its own title was not read.
+TYPE_NAMES = {
+    "cover": "卷宗封面",
+    "toc": "卷内目录",
+    "filing_approval": "立案审批表",
+    "inspection_record": "现场检查（勘察）笔录",
+    "inquiry_record": "调查询问笔录",
+    "evidence": "证据材料",
+    "investigation_report": "案件调查报告",
+    "correction_order": "责令改正违法行为决定书",
+    "legal_review": "法制审核意见",
+    "internal_approval": "行政处罚审批表",
+    "notice": "行政处罚事先告知书",
+    "statement_record": "陈述申辩笔录",
+    "decision": "行政处罚决定书",
+    "service_receipt": "送达回证",
+    "payment_receipt": "罚没款缴款凭证",
+    "closing_approval": "结案审批表",
+    "archive_note": "备考表",
+    "other": "其他材料",
+}
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A date of the case as read: the day, how sure the reading is, and where it was read."""
+
+    day: dt.date
+    confidence: float
+    value: FieldValue
+    doc: Document
+    note: str = ""  # how the day was arrived at when it is not the document's own date
+
+
+def iso(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def number_key(value: str | None) -> tuple[str, int | None, int | None] | None:
+    parts = parse_number(value) if value else None
+    return parts.key if parts else None
+
+
+class CaseView:
+    def __init__(self, case: CaseFile, pack: RulePack) -> None:
+        self.case = case
+        self.pack = pack
+        self._pages = {p.page: p for p in case.pages}
+
+    # -- documents and their text -------------------------------------------------------------
+    def docs(self, *types: str) -> list[Document]:
+        return [d for d in self.case.documents if d.type in types]
+
+    def first(self, doc_type: str) -> Document | None:
+        found = self.docs(doc_type)
+        return found[0] if found else None
+
+    def page(self, number: int) -> PageAnalysis:
+        return self._pages[number]
+
+    def doc_pages(self, doc: Document) -> list[PageAnalysis]:
+        return [self._pages[n] for n in range(doc.first, doc.last + 1) if n in self._pages]
+
+    def lines(self, doc: Document) -> list[tuple[int, TextLine]]:
+        return [(p.page, line) for p in self.doc_pages(doc) for line in p.text.lines]
+
+    def text(self, doc: Document) -> str:
+        """The document's text folded (full-width to ASCII, OCR look-alikes) and without spaces."""
+        return squeeze(fold("".join(line.text for _, line in self.lines(doc))))
+
+    # -- how a document is named and pointed at ---------------------------------------------------
+    @staticmethod
+    def where(doc: Document) -> str:
+        return f"第{doc.first}页" if doc.first == doc.last else f"第{doc.first}–{doc.last}页"
+
+    def name(self, doc: Document) -> str:
+        """《title》（第3页）: how messages name a document."""
+        return f"《{self.title(doc)}》（{self.where(doc)}）"
+
+    @staticmethod
+    def title(doc: Document) -> str:
+        title = squeeze(doc.title or "")
+        return title if 2 <= len(title) <= 30 else TYPE_NAMES[doc.type]
+
+    def evidence(self, page: int, bbox: BBox | None = None, text: str | None = None) -> Evidence:
+        """Evidence on a page; `bbox` in upright-page points is mapped to the displayed page."""
+        shown = None
+        if bbox is not None and page in self._pages:
+            shown = tuple(round(v, 1) for v in self._pages[page].text.to_page_bbox(bbox))
+        return Evidence(page=page, bbox=shown, text=text)  # type: ignore[arg-type]
+
+    def doc_evidence(self, doc: Document) -> Evidence:
+        return self.evidence(doc.first, doc.title_bbox, doc.title or TYPE_NAMES[doc.type])
+
+    def value_evidence(self, value: FieldValue) -> Evidence:
+        return self.evidence(value.page, value.bbox, value.raw or value.value)
+
+    def find_line(self, doc: Document, pattern: re.Pattern[str]) -> tuple[int, TextLine] | None:
+        for page, line in self.lines(doc):
+            if pattern.search(squeeze(fold(line.text))):
+                return page, line
+        return None
+
+    # -- dates ------------------------------------------------------------------------------------
+    def dated(self, doc: Document | None) -> Dated | None:
+        if doc is None or doc.fields.date is None:
+            return None
+        value = doc.fields.date
+        day = iso(value.value)
+        if day is None:
+            return None
+        return Dated(day, self._date_confidence(value), value, doc)
+
+    def _date_confidence(self, value: FieldValue) -> float:
+        """A date's reading confidence, lowered where a seal on a grey scan lies over it and what
+        was read could be what is left after the seal erased a character: a date in Chinese
+        numerals (十四 → 四), a one-figure day (14 → 4) or a month 1 or 2 (11 → 1)."""
+        page = self._pages.get(value.page)
+        if page is None or value.bbox is None or not page.ocr or page.grayscale is False:
+            return value.confidence
+        day = iso(value.value)
+        if day is None or not (_CN_NUMERAL.search(value.raw) or day.day < 10 or day.month <= 2):
+            return value.confidence
+        x0, y0, x1, y1 = value.bbox
+        for seal in page.seals:
+            sx0, sy0, sx1, sy1 = seal.bbox
+            if x0 < sx1 and sx0 < x1 and y0 < sy1 and sy0 < y1:
+                return min(value.confidence, 0.6)
+        return value.confidence
+
+    def decision_day(self, doc: Document) -> Dated | None:
+        """The decision's date; where it was not read, its service date stands in as the latest it
+        can have been made (a decision is served after it is made)."""
+        made = self.dated(doc)
+        if made is not None:
+            return made
+        served = self.service_date(doc)
+        if served is None:
+            return None
+        return Dated(served.day, served.confidence, served.value, doc, note="（成文日期未能识读，以送达日期计）")
+
+    def earliest(self, *types: str) -> Dated | None:
+        found = [d for doc in self.docs(*types) if (d := self.dated(doc))]
+        return min(found, key=lambda d: d.day, default=None)
+
+    def latest(self, *types: str) -> Dated | None:
+        found = [d for doc in self.docs(*types) if (d := self.dated(doc))]
+        return max(found, key=lambda d: d.day, default=None)
+
+    # -- procedure --------------------------------------------------------------------------------
+    @cached_property
+    def procedure(self) -> str:
+        """一般程序 unless the file says 简易程序 (or its decision is a 当场 decision)."""
+        if self.case.case.case_type == "简易程序":
+            return "简易程序"
+        if any("当场" in (d.title or "") for d in self.docs("decision")):
+            return "简易程序"
+        return "一般程序"
+
+    @cached_property
+    def hearing_offered(self) -> bool:
+        """The notice offers a hearing (LAP art63–64): its title or its rights paragraph says 听证."""
+        return any("听证" in self.text(d) for d in self.docs("notice")) or self.hearing_held
+
+    @cached_property
+    def hearing_held(self) -> bool:
+        if any(re.search(r"听证(笔录|报告)", squeeze(d.title or "")) for d in self.docs("statement_record")):
+            return True
+        return any(re.search(r"(举行|召开|组织)了?听证(?!申请)", self.text(d)) for d in self.docs("decision"))
+
+    @cached_property
+    def waiver(self) -> Document | None:
+        """A written 放弃陈述申辩/听证 statement (LAP art62)."""
+        for doc in self.docs("statement_record", "other"):
+            if "放弃" in squeeze(doc.title or "") or re.search(r"放弃.{0,6}(陈述|申辩|听证).{0,8}(权利|声明)",
+                                                              self.text(doc)[:400]):
+                return doc
+        return None
+
+    @cached_property
+    def waiver_claimed(self) -> bool:
+        """The decision says the party gave the rights up in writing."""
+        return any(re.search(r"(书面)?声明放弃|明确放弃", self.text(d)) for d in self.docs("decision"))
+
+    @cached_property
+    def extension(self) -> Document | None:
+        """An approval to extend the case period (办法2023 art57)."""
+        for doc in self.docs("internal_approval", "other"):
+            title = squeeze(doc.title or "")
+            if re.search(r"延期|延长", title) or re.search(r"延长(办案|案件办理)?期限", self.text(doc)[:300]):
+                return doc
+        return None
+
+    @cached_property
+    def suspended(self) -> bool:
+        """The file records a 中止 (办法2023 art35): its days do not count toward the case period."""
+        return any(re.search(r"中止(调查|案件|审理)", squeeze(d.title or "")) for d in self.case.documents)
+
+    # -- service receipts -------------------------------------------------------------------------
+    @cached_property
+    def receipt_of(self) -> dict[int, Document]:
+        """Served document (by index in the case) → the receipt that serves it.
+
+        A receipt serves the document whose 文号 it cites; else the one of the type its
+        送达文书名称 names (DOMAIN §4: receipts are matched by 文号 or title).
+        """
+        served = [(i, d) for i, d in enumerate(self.case.documents) if d.type in ("notice", "decision",
+                                                                                 "correction_order")]
+        receipts = self.docs("service_receipt")
+        taken: set[int] = set()
+        out: dict[int, Document] = {}
+        for i, doc in served:
+            key = number_key(doc.fields.number.value) if doc.fields.number else None
+            for r in receipts:
+                cited = r.fields.values.get("served_number")
+                if id(r) not in taken and key and cited and number_key(cited.value) == key:
+                    out[i] = r
+                    taken.add(id(r))
+                    break
+        for i, doc in served:
+            if i in out:
+                continue
+            for r in receipts:
+                kind = r.fields.values.get("served_type")
+                if id(r) not in taken and kind and kind.value == doc.type:
+                    out[i] = r
+                    taken.add(id(r))
+                    break
+        return out
+
+    def receipt_for(self, doc: Document) -> Document | None:
+        for i, d in enumerate(self.case.documents):
+            if d is doc:
+                return self.receipt_of.get(i)
+        return None
+
+    @cached_property
+    def unknown_receipts(self) -> list[Document]:
+        """Receipts whose served document could not be read: they might serve anything."""
+        return [r for r in self.docs("service_receipt")
+                if "served_type" not in r.fields.values or r.fields.values["served_type"].value == "other"]
+
+    def service_date(self, doc: Document) -> Dated | None:
+        receipt = self.receipt_for(doc)
+        return self.dated(receipt) if receipt else None

@@ -1,0 +1,202 @@
+"""Numbering: each outgoing document's 文号 — present, well formed, of its year, consistent across
+the case, not shared by two documents, and cited rightly by the receipts and the decision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checkers.base import Hit, rule
+from checkers.context import CaseView
+from extractors.fields import NumberParts, parse_number
+from models.case import Document, FieldValue
+
+NUMBERED = ("notice", "decision", "correction_order")
+
+# Below this reading confidence a 文号 is too uncertain to call wrong.
+SURE_READING = 0.85
+
+_MALFORMED = {
+    "no_brackets": "年份未用六角括号〔〕括入",
+    "brackets": "年份括号应为六角括号〔〕",
+    "short_year": "年份应写全四位",
+    "di": "序号前不应加“第”字",
+    "zero_padded": "序号不应编虚位（如 001）",
+    "missing_hao": "序号后缺“号”字",
+}
+
+
+def _parts(fv: FieldValue | None) -> NumberParts | None:
+    return parse_number(fv.value) if fv else None
+
+
+def _numbered(view: CaseView) -> list[tuple[Document, FieldValue, NumberParts]]:
+    out = []
+    for doc in view.docs(*NUMBERED):
+        fv = doc.fields.number
+        parts = _parts(fv)
+        if fv is not None and parts is not None:
+            out.append((doc, fv, parts))
+    return out
+
+
+@rule("number.missing.<type>")
+def number_missing(view: CaseView) -> Iterator[Hit]:
+    """An outgoing 文书 (告知书, 决定书, 责令改正决定书) carries no 文号.
+
+    GB/T 9704-2012 §7.2.5 (发文字号); 评查指南 文书规范: 文书应当编号. A number that was printed but
+    could not be read is a question for review, not a defect.
+    """
+    for doc in view.docs(*NUMBERED):
+        if doc.fields.number is not None:
+            continue
+        unreadable = doc.fields.unreadable.get("number")
+        yield Hit(
+            code=f"number.missing.{doc.type}",
+            message=f"{view.name(doc)}未编文号" + (f"（{unreadable}）" if unreadable else ""),
+            suggestion=f"按“机关代字〔年份〕序号号”为{view.title(doc)}编制文号",
+            evidence=[view.doc_evidence(doc)],
+            confidence=0.5 if unreadable else 0.9,
+        )
+
+
+@rule("number.malformed.<type>")
+def number_malformed(view: CaseView) -> Iterator[Hit]:
+    """The 文号 does not read as 机关代字〔年份〕序号号.
+
+    GB/T 9704-2012 §7.2.5: 年份、发文顺序号用阿拉伯数字标注；年份应标全称，用六角括号“〔〕”括入；
+    发文顺序号不加“第”字，不编虚位（即 1 不编为 01）. 字 before 〔 is tolerated practice.
+    """
+    for doc, fv, parts in _numbered(view):
+        if parts.well_formed:
+            continue
+        why = _MALFORMED.get(parts.malformed or "", "格式不符合“机关代字〔年份〕序号号”")
+        doubtful = parts.doubtful or fv.confidence < SURE_READING
+        yield Hit(
+            code=f"number.malformed.{doc.type}",
+            message=f"{view.name(doc)}文号“{fv.raw or fv.value}”格式不规范：{why}",
+            suggestion=f"文号应写作“{parts.code}〔{parts.year or '年份'}〕{parts.seq or '序号'}号”的形式",
+            evidence=[view.value_evidence(fv)],
+            confidence=0.55 if doubtful else 0.9,
+        )
+
+
+@rule("number.year_mismatch.<type>")
+def number_year(view: CaseView) -> Iterator[Hit]:
+    """The year in the 文号 is not the year the document was made.
+
+    GB/T 9704-2012 §7.2.5: the 年份 of a 发文字号 is the year of issue (成文日期).
+    """
+    for doc, fv, parts in _numbered(view):
+        dated = view.dated(doc)
+        if parts.year is None or dated is None or parts.year == dated.day.year:
+            continue
+        # The year alone matters here: a seal erasing a figure of the day does not touch it.
+        confidence = 0.9 if min(fv.confidence, dated.value.confidence) >= SURE_READING else 0.55
+        yield Hit(
+            code=f"number.year_mismatch.{doc.type}",
+            message=f"{view.name(doc)}文号年份为{parts.year}年，而成文日期为{dated.day.isoformat()}",
+            suggestion="核实成文日期与文号年份，文号年份应与发文年份一致",
+            evidence=[view.value_evidence(fv), view.value_evidence(dated.value)],
+            confidence=confidence,
+        )
+
+
+def _same_agency(a: str, b: str) -> bool:
+    # A 分局's code extends its city's (宜环 → 宜环高): both belong to one bureau (DOMAIN §3).
+    return a.startswith(b) or b.startswith(a)
+
+
+@rule("number.inconsistent")
+def number_inconsistent(view: CaseView) -> Iterator[Hit]:
+    """The documents of one case disagree on their numbers: another agency's code on one of them,
+    a receipt citing a number its served document does not carry, or a decision citing a notice
+    number the file's notice does not carry.
+
+    DOMAIN §3 (agency prefix shared across a case); 民事诉讼法 art87 (the receipt identifies the
+    document served); 评查指南 文书规范.
+    """
+    numbered = [(d, fv, p) for d, fv, p in _numbered(view) if p.agency]
+    # (a) agency codes: the code most documents share is the case's.
+    if len(numbered) >= 2:
+        for doc, fv, parts in numbered:
+            others = [(d, f, p) for d, f, p in numbered if d is not doc]
+            if any(_same_agency(parts.agency, p.agency) for _, _, p in others):
+                continue
+            agreeing = sum(_same_agency(others[0][2].agency, p.agency) for _, _, p in others)
+            if len(others) > 1 and agreeing < len(others):
+                continue  # no majority to measure against
+            other_doc, other_fv, other = others[0]
+            sure = min(fv.confidence, other_fv.confidence) >= SURE_READING and len(parts.agency) >= 2
+            yield Hit(
+                code="number.inconsistent",
+                message=(f"{view.name(doc)}文号“{fv.value}”的机关代字“{parts.agency}”与"
+                         f"{view.name(other_doc)}文号“{other_fv.value}”的“{other.agency}”不一致"),
+                suggestion="核实文书的制作机关，同一案件各文书应使用本机关的机关代字",
+                evidence=[view.value_evidence(fv), view.value_evidence(other_fv)],
+                confidence=0.9 if sure else 0.55,
+            )
+    # (b) a receipt citing a number the served document does not carry.
+    for doc, fv, parts in _numbered(view):
+        receipt = view.receipt_for(doc)
+        cited = receipt.fields.values.get("served_number") if receipt else None
+        cited_parts = _parts(cited)
+        if receipt is None or cited is None or cited_parts is None or cited_parts.key == parts.key:
+            continue
+        if cited_parts.year is None or cited_parts.seq is None:
+            continue  # not a full number: nothing to compare
+        # A cited number that is itself malformed or differs in its code was more likely misread.
+        sure = (min(fv.confidence, cited.confidence) >= SURE_READING and cited_parts.code == parts.code
+                and cited_parts.well_formed)
+        yield Hit(
+            code="number.inconsistent",
+            message=(f"{view.name(receipt)}所载送达文书文号“{cited.value}”与{view.name(doc)}"
+                     f"的文号“{fv.value}”不一致"),
+            suggestion="核实送达的文书，送达回证应准确载明所送达文书的名称和文号",
+            evidence=[view.value_evidence(cited), view.value_evidence(fv)],
+            confidence=0.9 if sure else 0.55,
+        )
+    # (c) the decision citing a notice number the file's notice does not carry.
+    notices = [(d, fv, p) for d, fv, p in _numbered(view) if d.type == "notice"]
+    for decision in view.docs("decision"):
+        cited = decision.fields.values.get("notice_number")
+        cited_parts = _parts(cited)
+        if cited is None or cited_parts is None or not notices or cited_parts.seq is None:
+            continue
+        if any(cited_parts.key == p.key for _, _, p in notices):
+            continue
+        notice, nfv, nparts = notices[0]
+        if decision.fields.number and _parts(decision.fields.number) and cited_parts.key == _parts(
+                decision.fields.number).key:  # type: ignore[union-attr]
+            continue  # the decision's own number read as the citation
+        sure = min(cited.confidence, nfv.confidence) >= SURE_READING and cited_parts.code == nparts.code
+        yield Hit(
+            code="number.inconsistent",
+            message=(f"{view.name(decision)}引用的告知书文号“{cited.value}”与{view.name(notice)}"
+                     f"的文号“{nfv.value}”不一致"),
+            suggestion="核实告知书文号，决定书引用的告知书文号应与卷内告知书一致",
+            evidence=[view.value_evidence(cited), view.value_evidence(nfv)],
+            confidence=0.9 if sure else 0.55,
+        )
+
+
+@rule("number.duplicate")
+def number_duplicate(view: CaseView) -> Iterator[Hit]:
+    """Two different documents carry the same 文号.
+
+    GB/T 9704-2012 §7.2.5: 发文字号 identifies one document; 评查指南 文书规范. A receipt citing a
+    number does not carry it; only documents' own numbers count.
+    """
+    numbered = _numbered(view)
+    for i, (doc, fv, parts) in enumerate(numbered):
+        for other, ofv, oparts in numbered[i + 1:]:
+            if parts.key != oparts.key or parts.seq is None:
+                continue
+            # Two pieces of one document (a split the reader got wrong) are not two documents.
+            confidence = 0.9 if other.type != doc.type else 0.5
+            yield Hit(
+                code="number.duplicate",
+                message=f"{view.name(doc)}与{view.name(other)}使用同一文号“{fv.value}”",
+                suggestion="核实两份文书的文号，不同文书应分别编号",
+                evidence=[view.value_evidence(fv), view.value_evidence(ofv)],
+                confidence=confidence,
+            )

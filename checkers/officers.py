@@ -1,0 +1,34 @@
+"""Officers: every inspection and inquiry record is made by at least two enforcement officers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checkers.base import Hit, rule
+from checkers.context import CaseView
+from extractors.fields.text import squeeze
+
+
+@rule("officers.insufficient")
+def officers(view: CaseView) -> Iterator[Hit]:
+    """Fewer than two enforcement officers on an inspection or inquiry record.
+
+    行政处罚法 art42: 行政处罚应当由具有行政执法资格的执法人员实施。执法人员不得少于两人，法律另有
+    规定的除外; art55 (出示执法证件); 办法2010 art28. A veto item in every 评查 table.
+    """
+    for doc in view.docs("inspection_record", "inquiry_record"):
+        names = {squeeze(v.value) for v in doc.fields.lists.get("officers", [])}
+        ids = {squeeze(v.value) for v in doc.fields.lists.get("officer_ids", [])}
+        if len(names) >= 2 or len(ids) >= 2:
+            continue
+        if not names:
+            continue  # not read (fields.unreadable says so): unknown is not wrong
+        first = doc.fields.lists["officers"][0]
+        low = first.confidence < 0.85
+        yield Hit(
+            code="officers.insufficient",
+            message=f"{view.name(doc)}仅载明执法人员{'、'.join(sorted(names))}一人",
+            suggestion="调查取证应由两名以上执法人员进行，笔录应载明执法人员姓名及执法证号并由其签名",
+            evidence=[view.value_evidence(first)],
+            confidence=0.55 if low else 0.9,
+        )

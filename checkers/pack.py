@@ -1,0 +1,95 @@
+"""Rule packs: the documents each procedure needs, the limits, and each code's row and kind.
+
+The national pack (`packs/national.toml`) is the default. A province's standard is a TOML file
+laid over it (`--rules FILE`), naming only what differs.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from models.report import Category, FindingKind
+
+PACKS = Path(__file__).parent / "packs"
+NATIONAL = PACKS / "national.toml"
+
+
+class RulePackError(ValueError):
+    """A rule pack that cannot be read or does not have the expected shape."""
+
+
+class Limits(BaseModel):
+    case_days: int = Field(gt=0)
+    extension_days: int = Field(ge=0)
+    service_workdays: int = Field(gt=0)
+    hearing_request_workdays: int = Field(gt=0)
+    statement_workdays: int = Field(gt=0)
+    working_day_max: int = Field(ge=0)
+
+
+class Procedure(BaseModel):
+    required: list[str]
+    served: list[str] = Field(default_factory=list)
+
+
+class Seals(BaseModel):
+    required: list[str] = Field(default_factory=list)
+
+
+class RulePack(BaseModel):
+    name: str
+    title: str = ""
+    review_below: float = Field(ge=0.0, le=1.0)
+    limits: Limits
+    procedures: dict[str, Procedure]
+    signatures: dict[str, list[str]] = Field(default_factory=dict)
+    seals: Seals = Field(default_factory=Seals)
+    codes: dict[str, tuple[Category, FindingKind]]
+
+    def classify(self, code: str) -> tuple[Category, FindingKind]:
+        """The sheet row and kind of a finding code: the full code, else its family."""
+        parts = code.split(".")
+        for n in range(len(parts), 0, -1):
+            key = ".".join(parts[:n])
+            if key in self.codes:
+                return self.codes[key]
+        raise KeyError(f"rule pack {self.name!r} gives no category for finding code {code!r}")
+
+    def procedure(self, name: str | None) -> Procedure:
+        return self.procedures.get(name or "一般程序") or self.procedures["一般程序"]
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise RulePackError(f"{path}: rule pack not found") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RulePackError(f"{path}: not a readable TOML rule pack ({exc})") from None
+
+
+def load_pack(path: Path | str | None = None) -> RulePack:
+    """The national pack, with the pack at `path` (if any) laid over it."""
+    data = _read(NATIONAL)
+    if path is not None:
+        data = _merge(data, _read(Path(path)))
+    try:
+        pack = RulePack.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RulePackError(f"{path or NATIONAL}: {where}: {first['msg']}") from None
+    if "一般程序" not in pack.procedures:
+        raise RulePackError(f"{path or NATIONAL}: the pack must define procedures.一般程序")
+    return pack
