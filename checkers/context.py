@@ -153,6 +153,19 @@ class CaseView:
                 return min(value.confidence, 0.6)
         return value.confidence
 
+    def filing_day(self) -> Dated | None:
+        """The filing date: the filing approval's, else the 立案日期 the cover or the closing
+        approval prints (a born-digital approval's handwritten date is no text)."""
+        found = self.dated(self.first("filing_approval"))
+        if found is not None:
+            return found
+        for doc in self.docs("cover", "closing_approval", "internal_approval"):
+            value = doc.fields.values.get("filing_date")
+            day = iso(value.value) if value else None
+            if value is not None and day is not None:
+                return Dated(day, self._date_confidence(value), value, doc)
+        return None
+
     def decision_day(self, doc: Document) -> Dated | None:
         """The decision's date; where it was not read, its service date stands in as the latest it
         can have been made (a decision is served after it is made)."""

@@ -153,7 +153,7 @@ def _order(view: CaseView) -> Iterator[tuple[Dated, Dated, str]]:
         served = view.service_date(doc)
         if issued and served:
             yield issued, served, "送达日期不应早于文书的成文日期（民事诉讼法第八十七条）"
-    filing = view.dated(view.first("filing_approval"))
+    filing = view.filing_day()
     if filing:
         for notice in notices:
             yield filing, notice, "事先告知应在立案之后（行政处罚法第五十四条）"
@@ -297,7 +297,10 @@ def service_late(view: CaseView) -> Iterator[Hit]:
             continue
         confidence = _sure(made, served) if end.exact else 0.55
         if method is not None and "邮寄" in method.value:
-            confidence = min(confidence, 0.6)  # the posting date, not the receipt's, is what counts
+            # The posting date counts (在途时间不计); the receipt's date is the post's arrival.
+            posted_by = add_workdays(made.day, limits.service_workdays + limits.postal_transit_workdays)
+            if served.day <= posted_by.day:
+                confidence = min(confidence, 0.6)
         yield Hit(
             code="date.service_late",
             message=(f"{view.name(decision)}于{_cn(made)}作出，{_cn(served)}方送达"
@@ -318,7 +321,7 @@ def case_overdue(view: CaseView) -> Iterator[Hit]:
     """
     if view.suspended:
         return
-    filing = view.dated(view.first("filing_approval"))
+    filing = view.filing_day()
     if filing is None:
         return
     limits = view.pack.limits

@@ -26,6 +26,7 @@ class Limits(BaseModel):
     case_days: int = Field(gt=0)
     extension_days: int = Field(ge=0)
     service_workdays: int = Field(gt=0)
+    postal_transit_workdays: int = Field(ge=0)
     hearing_request_workdays: int = Field(gt=0)
     statement_workdays: int = Field(gt=0)
     working_day_max: int = Field(ge=0)

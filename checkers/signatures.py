@@ -135,11 +135,11 @@ def signatures(view: CaseView) -> Iterator[Hit]:
                     if not any(_belongs(m, label, page_labels) for m in label.page.signatures):
                         unsigned.append(label)
                         # A date in the cell means someone filled it in: a signature may be there unseen.
-                        dated = dated or (role != "party" and _dated_near(label, page_labels))
+                        dated = dated or _dated_near(label, page_labels)
                 if not unsigned:
                     continue
-                every = len(unsigned) == len(labels)
-                confidence = 0.9 if every and not dated else 0.55
+                # The party signs every page of a record (DOMAIN §5): one page unsigned is a defect.
+                confidence = 0.55 if dated else 0.9
                 pages = sorted({lab.page.page for lab in unsigned})
                 where = "、".join(f"第{p}页" for p in pages)
                 yield Hit(

@@ -58,6 +58,9 @@ def title_key(text: str) -> str:
     return _PUNCT.sub("", text.translate(_BRACKETS))
 
 
+_AGENCY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,12}?(生态环境|环境保护|环保)(局|厅)([\u4e00-\u9fff]{1,8}?分局)?")
+
+
 def match_title(text: str) -> str | None:
     """The document type a title names, or None."""
     key = title_key(text)
@@ -185,7 +188,9 @@ class TitleClassifier:
         if len(key) < 2 or len(key) > 30 or _NOT_A_TITLE.search(key):
             return None
         continuation = bool(_CONTINUATION.search(key))
-        core = _CONTINUATION.sub("", key)
+        # The issuing agency printed on the title's line (长治市生态环境局襄垣分局行政处罚决定书) is
+        # part of the heading, not extra words.
+        core = _AGENCY_PREFIX.sub("", _CONTINUATION.sub("", key))
         doc_type = None
         match_len = 0
         for t, pattern in _COMPILED:

@@ -17,7 +17,7 @@ from extractors.fields import values as V
 from extractors.fields.dates import date_hits
 from extractors.fields.labels import band, find_labels, first_value, label_pattern, left_labels
 from extractors.fields.numbers import confidence_penalty, number_hits, numbers_in, parse_number
-from extractors.fields.text import CJK, Joined, compact, fold, scan_lines, squeeze
+from extractors.fields.text import CJK, Joined, compact, fold, same_row, scan_lines, squeeze
 from models.case import DocumentFields, FieldValue, PageText
 
 log = logging.getLogger(__name__)
@@ -186,9 +186,21 @@ def band_dates(doc: _Doc, labels: Sequence[str]) -> list[FieldValue]:
     return out
 
 
+_FIELD_LABEL = re.compile(r"(时间|日期)[:：]?$")
+
+
+def _field_value(page: PageText, i: int) -> bool:
+    """Whether line i is the value of a 时间/日期 field (立案时间 | 2025年4月16日): not a signing date."""
+    line = page.lines[i]
+    return any(same_row(line, other) and other.x1 <= line.x0 + 2 and _FIELD_LABEL.search(squeeze(other.text))
+               for other in page.lines if other is not line)
+
+
 def last_alone(doc: _Doc) -> FieldValue | None:
-    """The latest date among dates that stand alone on their line (signature dates of a form)."""
-    alone = [fv for k, page in enumerate(doc.pages) for i, fv in doc.dates(k) if _date_only(page.lines[i].text, fv)]
+    """The latest date among dates that stand alone on their line (signature dates of a form),
+    leaving out the values of the form's own date fields (立案时间, 缴款日期)."""
+    alone = [fv for k, page in enumerate(doc.pages) for i, fv in doc.dates(k)
+             if _date_only(page.lines[i].text, fv) and not _field_value(page, i)]
     return max(alone, key=lambda fv: fv.value) if alone else None
 
 
