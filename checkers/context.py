@@ -18,6 +18,23 @@ from extractors.fields.text import fold, squeeze
 from models.case import CaseFile, Document, FieldValue, PageAnalysis, TextLine
 from models.report import BBox, Evidence
 
+# Steps of the procedure whose dates lie within months of each other (evidence and covers may
+# carry older dates: a licence's, an ID card's).
+_STEP_TYPES = frozenset({
+    "filing_approval", "inspection_record", "inquiry_record", "investigation_report", "legal_review",
+    "internal_approval", "notice", "decision", "service_receipt", "payment_receipt", "closing_approval",
+    "correction_order", "statement_record",
+})
+OUTLIER_DAYS = 200
+
+# A handwritten date read with less confidence than this may be a stroke misread (10 → 20).
+HANDWRITING_SURE = 0.97
+
+
+def _overlap(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 _CN_NUMERAL = re.compile(r"[〇○零一二三四五六七八九十]")
 
 # What a document type is called in a message when its own title was not read.
@@ -52,6 +69,9 @@ class Dated:
     value: FieldValue
     doc: Document
     note: str = ""  # how the day was arrived at when it is not the document's own date
+    # How sure the year is: a handwriting or seal doubt about a figure of the day leaves the year
+    # alone; a date months away from the rest of the case does not.
+    year_confidence: float = 1.0
 
 
 def iso(value: str | None) -> dt.date | None:
@@ -134,37 +154,62 @@ class CaseView:
         day = iso(value.value)
         if day is None:
             return None
-        return Dated(day, self._date_confidence(value), value, doc)
+        return Dated(day, self._date_confidence(value), value, doc,
+                     year_confidence=min(value.confidence, self._outlier_confidence(value)))
+
+    def _outlier_confidence(self, value: FieldValue) -> float:
+        day, center = iso(value.value), self._case_center
+        if day is not None and center is not None and abs((day - center).days) > OUTLIER_DAYS:
+            return 0.5  # a year or month misread: far from every other step of the case
+        return 1.0
 
     def _date_confidence(self, value: FieldValue) -> float:
-        """A date's reading confidence, lowered where a seal on a grey scan lies over it and what
-        was read could be what is left after the seal erased a character: a date in Chinese
-        numerals (十四 → 四), a one-figure day (14 → 4) or a month 1 or 2 (11 → 1)."""
+        """A date's reading confidence, lowered where the reading is known to go wrong:
+
+        - a handwritten date (a signature's ink lies over it) read below near-certainty: one
+          misread stroke (10 → 20) makes a valid wrong date;
+        - a seal on a grey scan lying over it, where what was read could be what is left after
+          the seal erased a character: a date in Chinese numerals (十四 → 四), a one-figure day
+          (14 → 4) or a month 1 or 2 (11 → 1).
+        """
         page = self._pages.get(value.page)
-        if page is None or value.bbox is None or not page.ocr or page.grayscale is False:
+        if page is None or value.bbox is None or not page.ocr:
             return value.confidence
-        day = iso(value.value)
-        if day is None or not (_CN_NUMERAL.search(value.raw) or day.day < 10 or day.month <= 2):
-            return value.confidence
-        x0, y0, x1, y1 = value.bbox
-        for seal in page.seals:
-            sx0, sy0, sx1, sy1 = seal.bbox
-            if x0 < sx1 and sx0 < x1 and y0 < sy1 and sy0 < y1:
-                return min(value.confidence, 0.6)
-        return value.confidence
+        confidence = value.confidence
+        if confidence < HANDWRITING_SURE and any(_overlap(m.bbox, value.bbox) for m in page.signatures):
+            confidence = min(confidence, 0.75)
+        confidence = min(confidence, self._outlier_confidence(value))
+        if page.grayscale is not False:
+            day = iso(value.value)
+            suspect = day is not None and (_CN_NUMERAL.search(value.raw) or day.day < 10 or day.month <= 2)
+            if suspect and any(_overlap(seal.bbox, value.bbox) for seal in page.seals):
+                confidence = min(confidence, 0.6)
+        return confidence
+
+    @cached_property
+    def _case_center(self) -> dt.date | None:
+        """The middle of the case's dates as read: a step months away from it was misread."""
+        days = sorted(day for d in self.case.documents if d.type in _STEP_TYPES and d.fields.date
+                      and (day := iso(d.fields.date.value)) is not None)
+        return days[len(days) // 2] if len(days) >= 5 else None
 
     def filing_day(self) -> Dated | None:
         """The filing date: the filing approval's, else the 立案日期 the cover or the closing
-        approval prints (a born-digital approval's handwritten date is no text)."""
+        approval prints (a born-digital approval's handwritten date is no text). Where a printed
+        立案日期 agrees with the approval's handwritten one, the date is as sure as the print."""
         found = self.dated(self.first("filing_approval"))
-        if found is not None:
-            return found
+        printed: list[Dated] = []
         for doc in self.docs("cover", "closing_approval", "internal_approval"):
             value = doc.fields.values.get("filing_date")
             day = iso(value.value) if value else None
             if value is not None and day is not None:
-                return Dated(day, self._date_confidence(value), value, doc)
-        return None
+                printed.append(Dated(day, self._date_confidence(value), value, doc))
+        if found is None:
+            return printed[0] if printed else None
+        agreeing = [p.confidence for p in printed if p.day == found.day]
+        if agreeing and max(agreeing) > found.confidence:
+            return Dated(found.day, max(agreeing), found.value, found.doc)
+        return found
 
     def decision_day(self, doc: Document) -> Dated | None:
         """The decision's date; where it was not read, its service date stands in as the latest it
@@ -204,7 +249,9 @@ class CaseView:
     def hearing_held(self) -> bool:
         if any(re.search(r"听证(笔录|报告)", squeeze(d.title or "")) for d in self.docs("statement_record")):
             return True
-        return any(re.search(r"(举行|召开|组织)了?听证(?!申请)", self.text(d)) for d in self.docs("decision"))
+        from checkers.completeness import _HEARING, affirmed  # the one reading of "a hearing was held"
+
+        return any(affirmed(self.text(d), _HEARING) for d in self.docs("decision"))
 
     @cached_property
     def waiver(self) -> Document | None:

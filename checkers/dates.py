@@ -253,7 +253,8 @@ def statement_period(view: CaseView) -> Iterator[Hit]:
             # Counted from the service date; from the issue date where that alone already shows
             # the decision too early (service is never before issue), which needs no receipt read.
             best: tuple[float, Dated, Deadline] | None = None
-            for start in (s for s in (issued, served) if s is not None):
+            # (On a tie the service date is named: it is where the law counts from.)
+            for start in (s for s in (served, issued) if s is not None):
                 end = _statement_end(start, days, working, hearing, limits)
                 if start.day <= dec.day <= end.day:
                     confidence = _sure(start, dec) if end.exact else 0.55

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checkers.base import Hit, rule
-from checkers.context import CaseView
+from checkers.context import CaseView, Dated
 from extractors.fields import NumberParts, parse_number
 from models.case import Document, FieldValue
 
@@ -87,18 +87,50 @@ def number_year(view: CaseView) -> Iterator[Hit]:
     GB/T 9704-2012 §7.2.5: the 年份 of a 发文字号 is the year of issue (成文日期).
     """
     for doc, fv, parts in _numbered(view):
-        dated = view.dated(doc)
-        if parts.year is None or dated is None or parts.year == dated.day.year:
+        if parts.year is None:
             continue
-        # The year alone matters here: a seal erasing a figure of the day does not touch it.
-        confidence = 0.9 if min(fv.confidence, dated.value.confidence) >= SURE_READING else 0.55
+        dated = view.dated(doc)
+        if dated is not None:
+            if parts.year == dated.day.year:
+                continue
+            # The year alone matters here: a seal erasing a figure of the day does not touch it.
+            confidence = 0.9 if min(fv.confidence, dated.year_confidence) >= SURE_READING else 0.55
+            evidence = [view.value_evidence(fv), view.value_evidence(dated.value)]
+            made = f"成文日期为{dated.day.isoformat()}"
+        else:
+            # Date not read: the steps before and after it may still fix its year.
+            bounds = _year_bounds(view, doc)
+            if bounds is None:
+                continue
+            lower, upper = bounds
+            if lower.day.year != upper.day.year or parts.year == lower.day.year:
+                continue
+            confidence = 0.9 if min(fv.confidence, lower.year_confidence, upper.year_confidence) >= SURE_READING else 0.55
+            evidence = [view.value_evidence(fv), view.value_evidence(lower.value), view.value_evidence(upper.value)]
+            made = (f"成文日期未能识读，但其前后程序（{lower.day.isoformat()}、{upper.day.isoformat()}）"
+                    f"均在{lower.day.year}年")
         yield Hit(
             code=f"number.year_mismatch.{doc.type}",
-            message=f"{view.name(doc)}文号年份为{parts.year}年，而成文日期为{dated.day.isoformat()}",
+            message=f"{view.name(doc)}文号年份为{parts.year}年，而{made}",
             suggestion="核实成文日期与文号年份，文号年份应与发文年份一致",
-            evidence=[view.value_evidence(fv), view.value_evidence(dated.value)],
+            evidence=evidence,
             confidence=confidence,
         )
+
+
+def _year_bounds(view: CaseView, doc: Document) -> tuple[Dated, Dated] | None:
+    """The latest step that must precede an undated document and its own service, which must
+    follow it: its date lies between them."""
+    upper = view.service_date(doc)
+    if upper is None:
+        return None
+    before = {"decision": ("notice",), "notice": ("legal_review", "internal_approval", "investigation_report"),
+              "correction_order": ("inspection_record",)}[doc.type]
+    steps = [d for other in view.docs(*before) for d in (view.dated(other),) if d and d.day <= upper.day]
+    if doc.type == "decision":
+        steps += [d for n in view.docs("notice") if (d := view.service_date(n)) and d.day <= upper.day]
+    lower = max(steps, key=lambda d: d.day, default=None)
+    return (lower, upper) if lower is not None else None
 
 
 def _same_agency(a: str, b: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from models.report import Category, FindingKind
+from models.report import DOCUMENT_TYPES, Category, FindingKind
 
 PACKS = Path(__file__).parent / "packs"
 NATIONAL = PACKS / "national.toml"
@@ -91,6 +91,25 @@ def load_pack(path: Path | str | None = None) -> RulePack:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise RulePackError(f"{path or NATIONAL}: {where}: {first['msg']}") from None
+    where = path or NATIONAL
     if "一般程序" not in pack.procedures:
-        raise RulePackError(f"{path or NATIONAL}: the pack must define procedures.一般程序")
+        raise RulePackError(f"{where}: the pack must define procedures.一般程序")
+    # Every document type a pack names must be a CONTRACT type whose findings have a sheet row.
+    named = [(f"procedures.{name}", t) for name, proc in pack.procedures.items() for t in proc.required + proc.served]
+    named += [(f"signatures.{t}", t) for t in pack.signatures] + [("seals.required", t) for t in pack.seals.required]
+    for key, doc_type in named:
+        if doc_type not in DOCUMENT_TYPES:
+            raise RulePackError(f"{where}: {key}: unknown document type {doc_type!r}")
+    codes = [f"missing.{t}" for _, proc in pack.procedures.items() for t in proc.required]
+    codes += [f"missing.service_receipt.{t}" for proc in pack.procedures.values() for t in proc.served]
+    codes += [f"signature.missing.{t}" for t in pack.signatures] + [f"seal.missing.{t}" for t in pack.seals.required]
+    for code in codes:
+        try:
+            pack.classify(code)
+        except KeyError:
+            raise RulePackError(f"{where}: codes: no category and kind for finding code {code!r}") from None
+    for doc_type, roles in pack.signatures.items():
+        unknown = set(roles) - {"party", "recipient", "leader"}
+        if unknown:
+            raise RulePackError(f"{where}: signatures.{doc_type}: unknown role(s) {sorted(unknown)}")
     return pack

@@ -20,8 +20,10 @@ _RECIPIENT = re.compile(r"收件人|签收人|受送达人|代收人")
 _LEADER = re.compile(r"^(?!承办|法制|部门|科|室|机构|经办|审核)\S{0,8}(负责人|领导|局长)\S{0,4}(审批|审核)?意见$"
                      r"|^(负责人|领导)?审批意见$|^审批人")
 _GENERIC = re.compile(r"^(签名|签字|签章|盖章)")
-_REFUSED = re.compile(r"拒绝签[名字收]|拒签|拒不签|拒绝在.{0,6}签")
-_LEFT = re.compile(r"留置|公告送达")
+# A refusal written down (受送达人拒绝签收，已留置…; 当事人拒绝签名): not the printed instruction
+# for the case (受送达人拒绝签收的，送达人应注明…), nor a box of a printed list of methods.
+_REFUSED = re.compile(r"(拒绝签[名字收]|拒签|拒不签[名字收]?|拒绝在.{0,6}签[名字])(?![的时])")
+_LEFT = re.compile(r"留置送达|公告送达")
 
 ROLE_NAMES = {"party": "当事人（被检查人/被询问人）", "recipient": "受送达人", "leader": "负责人"}
 ROLE_SUGGEST = {
@@ -122,8 +124,12 @@ def signatures(view: CaseView) -> Iterator[Hit]:
                 if role in ("party", "recipient") and _REFUSED.search(text):
                     continue  # a refusal noted is lawful (办法2010 art43; 民诉法 art89)
                 if role == "recipient":
+                    # 留置/公告送达 need no recipient signature (民诉法 art89, art95): the method as
+                    # read decides; the text only where no method was read.
                     method = doc.fields.values.get("service_method")
-                    if (method and _LEFT.search(method.value)) or _LEFT.search(text):
+                    if method is not None and _LEFT.search(method.value):
+                        continue
+                    if method is None and re.search(r"已?(将.{0,12})?留置于|已留置", text):
                         continue
                 labels = _role_labels(view, doc, role)
                 if not labels:

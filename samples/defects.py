@@ -303,7 +303,8 @@ DEFECTS: list[Defect] = [
     _d("missing.internal_approval", "approval timeline sign", _omit_approvals),
     _d("missing.notice", "notice timeline number statement seal", _omit_notice),
     _d("missing.decision", "decision timeline number seal", _omit("decision")),
-    _d("missing.statement_record", "statement", _claim_statement),
+    # The claim is written into the decision, so the decision must be there to carry it.
+    _d("missing.statement_record", "statement decision", _claim_statement),
     _d("missing.correction_order", "correction number", _no_correction),
     _d("missing.payment_receipt", "payment timeline", _omit("payment")),
     _d("missing.closing_approval", "closing timeline sign", _omit("closing")),
@@ -325,7 +326,8 @@ DEFECTS: list[Defect] = [
     _d("date.case_overdue", "timeline number", _case_overdue),
     _d("signature.missing.inspection_record", "inspection sign", _unsign("inspection", "party")),
     _d("signature.missing.inquiry_record", "inquiry sign", _unsign("inquiry", "party", _needs_inquiry)),
-    _d("signature.missing.service_receipt", "receipt sign", _unsign_receipt),
+    # The unsigned receipt serves the notice or the decision: neither may be left out.
+    _d("signature.missing.service_receipt", "receipt sign notice decision", _unsign_receipt),
     _d("signature.missing.filing_approval", "filing sign", _unsign("filing", "leader")),
     _d("signature.missing.internal_approval", "approval sign", _unsign("approval", "leader")),
     _d("signature.missing.closing_approval", "closing sign", _unsign("closing", "leader")),

@@ -202,8 +202,6 @@ def test_load_pack_malformed_raises_with_the_file_name(tmp_path: Path, content: 
     assert where in str(err.value)
 
 
-@pytest.mark.xfail(strict=True, reason="checkers.pack.load_pack does not check that procedures name document types "
-                   "with a code in [codes]: the pack loads and check_case then raises KeyError")
 def test_load_pack_unknown_document_type_is_malformed(tmp_path: Path) -> None:
     typo = tmp_path / "typo_pack.toml"
     typo.write_text('[procedures."一般程序"]\nrequired = ["decision", "legal_reveiw"]\n', "utf-8")
@@ -368,8 +366,6 @@ def test_statement_record_not_needed_when_the_party_made_none() -> None:
     assert "missing.statement_record" not in codes(check(clean_case()).findings)
 
 
-@pytest.mark.xfail(strict=True, reason="completeness.statement_record: a negation is looked for only in the three "
-                   "characters before 提出, so 未在规定期限内提出 / 未向我局提出 read as statements made")
 @pytest.mark.parametrize("wording", ["你单位未在规定期限内提出陈述、申辩意见。", "你单位在规定期限内未向我局提出陈述、申辩意见。"])
 def test_statement_record_not_needed_when_the_decision_says_none_were_made_in_other_words(wording: str) -> None:
     specs = clean_specs()
@@ -381,8 +377,6 @@ _NO_HEARING = ["你单位在规定期限内未提出陈述、申辩意见，也�
                "你单位在规定期限内未提出陈述、申辩意见，亦未申请召开听证会。"]
 
 
-@pytest.mark.xfail(strict=True, reason="completeness.statement_record (_HEARING) reads 未要求举行听证 / 未申请召开听证会 "
-                   "as a hearing held and asks for a 听证笔录")
 @pytest.mark.parametrize("wording", _NO_HEARING)
 def test_statement_record_not_needed_when_the_decision_says_no_hearing_was_asked_for(wording: str) -> None:
     specs = clean_specs()
@@ -390,8 +384,6 @@ def test_statement_record_not_needed_when_the_decision_says_no_hearing_was_asked
     assert check(build_case(specs)).findings == []
 
 
-@pytest.mark.xfail(strict=True, reason="CaseView.hearing_held reads 未要求举行听证 as a hearing held: then "
-                   "missing.legal_review turns 合法性 and date.case_overdue drops to review")
 @pytest.mark.parametrize("wording", _NO_HEARING)
 def test_required_documents_no_hearing_held_when_the_decision_says_none_was_asked_for(wording: str) -> None:
     specs = clean_specs()

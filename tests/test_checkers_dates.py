@@ -326,15 +326,21 @@ def test_service_late_on_the_last_day_is_on_time() -> None:
     assert check(build_case(specs)).findings == []
 
 
-def test_service_late_by_post_is_for_review() -> None:
+@pytest.mark.parametrize(("arrived", "late"), [("2024-06-07", False), ("2024-06-12", False), ("2024-06-13", True)])
+def test_service_late_by_post(arrived: str, late: bool) -> None:
+    """By post the posting date counts (在途时间不计): a receipt within the pack's transit allowance
+    (seven working days plus three, to 06-12: 06-10 is 端午节) is a question, later is late."""
     specs = clean_specs()
     posted = receipt_of(specs, "decision")
-    posted.move("2024-06-14")
+    posted.move(arrived)
     reword(posted, "送达方式：直接送达", "送达方式：邮寄送达")
     posted.values["service_method"] = "邮寄送达"
     result = check(build_case(specs))
-    assert result.findings == []
-    assert the(result.review, "date.service_late").confidence == 0.6
+    if late:
+        assert the(result.findings, "date.service_late").kind == "合法性"
+    else:
+        assert result.findings == []
+        assert the(result.review, "date.service_late").confidence == 0.6
 
 
 def test_service_late_not_for_service_by_public_announcement() -> None:
@@ -359,6 +365,18 @@ def test_case_overdue_decision_more_than_ninety_days_after_filing() -> None:
     finding = the(result.findings, "date.case_overdue")
     assert (finding.category, finding.kind) == ("执法程序", "合法性")
     assert pages_of(finding) == [page_of(case, "filing_approval"), page_of(case, "decision", last=True)]
+
+
+def test_case_overdue_filing_date_from_the_cover_when_the_approval_is_undated() -> None:
+    specs = clean_specs()
+    spec(specs, "filing_approval").date = None  # its handwritten date not read
+    cover = spec(specs, "cover")
+    reword(cover, "立案日期：2024年4月3日  结案日期：2024年6月12日", "立案日期：2024年2月20日  结案日期：2024年6月12日")
+    cover.move("2024-02-20")
+    cover.values["filing_date"] = ("2024-02-20", "2024年2月20日")
+    case = build_case(specs)
+    finding = the(check(case).findings, "date.case_overdue")
+    assert pages_of(finding) == [page_of(case, "cover"), page_of(case, "decision", last=True)]
 
 
 def test_case_overdue_not_with_an_approved_extension() -> None:

@@ -367,6 +367,8 @@ def _unreadable_number(doc: _Doc) -> str | None:
         if line.y0 >= limit:
             break
         text = squeeze(fold(line.text))
+        if re.fullmatch(r"[\[(【]?[0-9]{1,8}[\])】]?", text):
+            continue  # a stamped page number (000010, [12]) in the header corner
         if re.search(r"[罚告改立字〔〕\[\]【】()][0-9OoIl]{2,}|[0-9]{1,5}[号弓]$", text):
             return line.text
     return None
