@@ -119,6 +119,7 @@ class Report(BaseModel):
     case: CaseFields
     findings: list[Finding] = Field(default_factory=list)
     review: list[Finding] = Field(default_factory=list)
+    rule_pack: str | None = None  # the rule pack the findings were made under (extension)
     timing: Timing | None = None
 
     model_config = ConfigDict(populate_by_name=True)

@@ -96,6 +96,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Print every rule: its codes, the sheet row and kind the pack gives them, its legal basis."""
+    from checkers import RULES
+    from models.report import DOCUMENT_TYPES
+
+    try:
+        pack = load_pack(args.rules)
+    except RulePackError as exc:
+        print(f"casecheck: {exc}", file=sys.stderr)
+        return 2
+    print(f"rule pack: {pack.name} — {pack.title}")
+    for rule in RULES:
+        print(f"\n[{rule.family}] {rule.name}")
+        for code in rule.codes:
+            if "<type>" in code:
+                family = code.replace(".<type>", "")
+                depth = family.count(".") + 1
+                rows = sorted((c, v) for c, v in pack.codes.items()
+                              if c.startswith(family + ".") and c.count(".") == depth
+                              and c.rsplit(".", 1)[1] in DOCUMENT_TYPES)
+                if family in pack.codes:  # the family's row, then the types that differ from it
+                    rows.insert(0, (code, pack.codes[family]))
+                for c, (category, kind) in rows:
+                    print(f"  {c:42} {category} / {kind}")
+            else:
+                category, kind = pack.classify(code)
+                print(f"  {code:42} {category} / {kind}")
+        for line in rule.basis.splitlines():
+            print(f"    {line.strip()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casecheck", description="行政处罚案卷自动自查")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -114,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--force-ocr", action="store_true", help="OCR pages even when they have a text layer")
     check.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     check.set_defaults(func=cmd_check)
+
+    rules = sub.add_parser("rules", help="list the rules, their finding codes, sheet rows, kinds and legal basis")
+    rules.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
+    rules.set_defaults(func=cmd_rules)
     return parser
 
 

@@ -196,7 +196,8 @@ def build_report(case: CaseFile, rules: RulePack | None = None) -> Report:
             sealed=doc.sealed,
             fields=fields,
         ))
-    checked = check_case(case, rules or load_pack())
+    pack = rules or load_pack()
+    checked = check_case(case, pack)
     return Report(
         file=case.file,
         sha256=case.sha256,
@@ -206,6 +207,7 @@ def build_report(case: CaseFile, rules: RulePack | None = None) -> Report:
         case=case.case,
         findings=checked.findings,
         review=checked.review,
+        rule_pack=pack.name,
         timing=Timing(seconds=round(case.seconds, 3), ocr_pages=case.ocr_pages),
     )
 

@@ -90,3 +90,38 @@ def test_five_hundred_blank_pages(tmp_path: Path) -> None:
     assert report.pages == 500 and len(report.page_types) == 500
     assert report.timing is not None and report.timing.ocr_pages == 0  # nothing drawn: nothing to OCR
     assert set(report.page_types) == {"other"}
+
+
+def test_check_prints_findings_and_records_the_rule_pack(tmp_path: Path) -> None:
+    defective = FIXED / "demo-503-000.pdf"
+    truth = json.loads(defective.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    pack = Path(__file__).resolve().parent.parent / "checkers" / "packs" / "example_province.toml"
+    result = run_cli("check", str(defective), "-o", str(tmp_path), "--rules", str(pack))
+    assert result.returncode == 0, result.stderr
+    report = Report.model_validate_json((tmp_path / "demo-503-000.report.json").read_text(encoding="utf-8"))
+    assert report.rule_pack == "example-province"
+    assert set(truth["defects"]) <= {f.code for f in report.findings}
+    for finding in report.findings:
+        assert finding.message in result.stdout
+        assert finding.evidence and all(1 <= e.page <= report.pages for e in finding.evidence)
+
+
+def test_bad_rule_pack_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "province.toml"
+    bad.write_text('[procedures."一般程序"]\nrequired = ["decision", "legal_reveiw"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("check", str(BORN_DIGITAL), "-o", str(out), "--rules", str(bad))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "legal_reveiw" in result.stderr
+    assert not out.exists()
+
+
+def test_rules_lists_every_code_with_its_row_and_basis(capsys: pytest.CaptureFixture[str]) -> None:
+    from samples.defects import ALL_CODES
+
+    assert main(["rules"]) == 0
+    listed = capsys.readouterr().out
+    for code in ALL_CODES:
+        family = code if code in listed else code.rsplit(".", 1)[0] + ".<type>"
+        assert family in listed, code
+    assert "行政处罚法" in listed and "合法性" in listed and "规范性" in listed
