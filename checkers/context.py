@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from checkers.pack import RulePack
-from extractors.fields import parse_number
+from extractors.fields import find_numbers, parse_number
 from extractors.fields.text import fold, squeeze
 from models.case import CaseFile, Document, FieldValue, PageAnalysis, TextLine
 from models.report import BBox, Evidence
@@ -34,6 +34,8 @@ HANDWRITING_SURE = 0.97
 def _overlap(a: BBox, b: BBox) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
+
+SERVED_TYPES = ("notice", "decision", "correction_order")
 
 _CN_NUMERAL = re.compile(r"[〇○零一二三四五六七八九十]")
 
@@ -286,32 +288,61 @@ class CaseView:
     def receipt_of(self) -> dict[int, Document]:
         """Served document (by index in the case) → the receipt that serves it.
 
-        A receipt serves the document whose 文号 it cites; else the one of the type its
-        送达文书名称 names (DOMAIN §4: receipts are matched by 文号 or title).
+        A receipt serves the document whose 文号 it cites; else one of the type its 送达文书名称
+        names (DOMAIN §4: receipts are matched by 文号 or title). One receipt may serve several
+        documents handed over together (决定书 and 责令改正决定书), but one of each type only.
         """
-        served = [(i, d) for i, d in enumerate(self.case.documents) if d.type in ("notice", "decision",
-                                                                                 "correction_order")]
+        served = [(i, d) for i, d in enumerate(self.case.documents) if d.type in SERVED_TYPES]
         receipts = self.docs("service_receipt")
-        taken: set[int] = set()
         out: dict[int, Document] = {}
+        used: set[tuple[int, str]] = set()  # (receipt, type served)
+
+        def take(i: int, doc: Document, receipt: Document) -> None:
+            out[i] = receipt
+            used.add((id(receipt), doc.type))
+
         for i, doc in served:
             key = number_key(doc.fields.number.value) if doc.fields.number else None
             for r in receipts:
-                cited = r.fields.values.get("served_number")
-                if id(r) not in taken and key and cited and number_key(cited.value) == key:
-                    out[i] = r
-                    taken.add(id(r))
+                # A number two documents share (a defect of its own) must not cross the types.
+                kind = r.fields.values.get("served_type")
+                fits = kind is None or kind.value in (doc.type, "other") or doc.type in self._named_types(r)
+                if key and fits and key in self._cited_keys(r) and (id(r), doc.type) not in used:
+                    take(i, doc, r)
                     break
         for i, doc in served:
             if i in out:
                 continue
-            for r in receipts:
-                kind = r.fields.values.get("served_type")
-                if id(r) not in taken and kind and kind.value == doc.type:
-                    out[i] = r
-                    taken.add(id(r))
+            named = [r for r in receipts if (kind := r.fields.values.get("served_type")) and kind.value == doc.type]
+            named += [r for r in receipts if r not in named and doc.type in self._named_types(r)]
+            for r in named:
+                if (id(r), doc.type) not in used:
+                    take(i, doc, r)
                     break
         return out
+
+    def _cited_keys(self, receipt: Document) -> set[tuple[str, int | None, int | None]]:
+        keys = set()
+        cited = receipt.fields.values.get("served_number")
+        if cited is not None and (key := number_key(cited.value)):
+            keys.add(key)
+        for page in self.doc_pages(receipt):
+            for fv in find_numbers(page.text.lines, page.page):
+                if key := number_key(fv.value):
+                    keys.add(key)
+        return keys
+
+    def _named_types(self, receipt: Document) -> set[str]:
+        """The served types a receipt's text names (《行政处罚决定书》、《责令改正违法行为决定书》)."""
+        text = self.text(receipt)
+        names = set()
+        if re.search(r"责令.{0,6}改正", text):
+            names.add("correction_order")
+        if re.search(r"处罚(事先)?(（听证）|\(听证\))?告知书|听证告知书", text):
+            names.add("notice")
+        if re.search(r"(?<!责令改正违法行为)(?<!改正)处罚决定书", text):
+            names.add("decision")
+        return names
 
     def receipt_for(self, doc: Document) -> Document | None:
         for i, d in enumerate(self.case.documents):

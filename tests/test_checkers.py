@@ -314,6 +314,15 @@ def test_service_receipts_matched_by_the_served_title_when_no_number_is_cited() 
     assert check(case).findings == []
 
 
+def test_service_receipts_one_receipt_may_serve_two_documents_handed_over_together() -> None:
+    specs = clean_specs()
+    specs.remove(receipt_of(specs, "correction_order"))
+    both = receipt_of(specs, "decision")
+    reword(both, "送达文书名称及文号：{served}",
+           "送达文书名称及文号：《行政处罚决定书》（宜环罚〔2024〕15号）、《责令改正违法行为决定书》（宜环责改〔2024〕3号）")
+    assert check(build_case(specs)).findings == []
+
+
 def test_service_receipts_a_receipt_whose_served_document_is_unreadable_makes_it_a_question() -> None:
     specs = clean_specs()
     unread = receipt_of(specs, "decision")
