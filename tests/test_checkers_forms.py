@@ -357,6 +357,17 @@ def test_officers_insufficient_read_unsurely_is_for_review() -> None:
     assert the(result.review, "officers.insufficient").confidence == 0.55
 
 
+def test_officers_two_names_run_together_are_a_question() -> None:
+    specs = clean_specs()
+    record = spec(specs, "inspection_record")
+    (name, no), (other, other_no) = OFFICERS
+    reword(record, f"执法人员：{name} 执法证号：{no}  {other} 执法证号：{other_no}", f"执法人员：{name}{other} 执法证号：{no}")
+    record.lists = {"officers": [name + other], "officer_ids": [no]}  # OCR lost the separator and a 证号
+    result = check(build_case(specs))
+    assert "officers.insufficient" not in codes(result.findings)
+    assert the(result.review, "officers.insufficient")
+
+
 def test_officers_two_certificates_are_two_officers_and_none_read_is_unknown() -> None:
     specs = clean_specs()
     spec(specs, "inspection_record").lists["officers"] = ["刘明"]  # the second name not read, both 证号 read
