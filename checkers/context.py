@@ -170,9 +170,11 @@ class CaseView:
 
         - a handwritten date (a signature's ink lies over it) read below near-certainty: one
           misread stroke (10 → 20) makes a valid wrong date;
-        - a seal on a grey scan lying over it, where what was read could be what is left after
-          the seal erased a character: a date in Chinese numerals (十四 → 四), a one-figure day
-          (14 → 4) or a month 1 or 2 (11 → 1).
+        - a seal lying over it, where what was read could be what is left after the seal erased
+          a character: on a grey scan any date in Chinese numerals (十四 → 四), a one-figure day
+          (14 → 4) or a month 1 or 2 (11 → 1); on a colour scan (the red seal is told from the
+          print, yet its ring can still swallow a stroke-light character) a Chinese-numeral day
+          that may have lost its tens (二十三 → 十三, 十五 → 五) or a month 1 or 2.
         """
         page = self._pages.get(value.page)
         if page is None or value.bbox is None or not page.ocr:
@@ -181,10 +183,14 @@ class CaseView:
         if confidence < HANDWRITING_SURE and any(_overlap(m.bbox, value.bbox) for m in page.signatures):
             confidence = min(confidence, 0.75)
         confidence = min(confidence, self._outlier_confidence(value))
-        if page.grayscale is not False:
-            day = iso(value.value)
-            suspect = day is not None and (_CN_NUMERAL.search(value.raw) or day.day < 10 or day.month <= 2)
-            if suspect and any(_overlap(seal.bbox, value.bbox) for seal in page.seals):
+        day = iso(value.value)
+        if day is not None and any(_overlap(seal.bbox, value.bbox) for seal in page.seals):
+            chinese = bool(_CN_NUMERAL.search(value.raw))
+            if page.grayscale is not False:
+                suspect = chinese or day.day < 10 or day.month <= 2
+            else:
+                suspect = chinese and (day.day < 20 or day.month <= 2)
+            if suspect:
                 confidence = min(confidence, 0.6)
         return confidence
 

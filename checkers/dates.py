@@ -4,6 +4,7 @@ working days, the decision within 90 days of filing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -26,8 +27,9 @@ def _sure(*dates: Dated) -> float:
     return 0.9 if min(d.confidence for d in dates) >= SURE_READING else 0.55
 
 
-def _cn(d: Dated) -> str:
-    return f"{d.day.year}年{d.day.month}月{d.day.day}日"
+def _cn(d: Dated | dt.date) -> str:
+    day = d.day if isinstance(d, Dated) else d
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @rule("date.missing.<type>")
@@ -267,7 +269,7 @@ def statement_period(view: CaseView) -> Iterator[Hit]:
             yield Hit(
                 code="date.statement_period",
                 message=(f"{view.name(notice)}于{_cn(start)}{basis}，告知的陈述申辩"
-                         f"{'及听证申请' if hearing else ''}期限至{end.day.year}年{end.day.month}月{end.day.day}日"
+                         f"{'及听证申请' if hearing else ''}期限至{_cn(end.day)}"
                          f"方届满，而{view.name(decision)}于{_cn(dec)}作出"),
                 suggestion="陈述、申辩（听证申请）期限届满或当事人书面放弃后方可作出处罚决定；核实日期，确属提前作出的应依法纠正",
                 evidence=[view.value_evidence(start.value), view.value_evidence(dec.value)],
@@ -305,7 +307,7 @@ def service_late(view: CaseView) -> Iterator[Hit]:
         yield Hit(
             code="date.service_late",
             message=(f"{view.name(decision)}于{_cn(made)}作出，{_cn(served)}方送达"
-                     f"（超过{limits.service_workdays}个工作日，应于{end.day.year}年{end.day.month}月{end.day.day}日前送达）"),
+                     f"（超过{limits.service_workdays}个工作日，应于{_cn(end.day)}前送达）"),
             suggestion="处罚决定书应在宣告后当场交付，当事人不在场的应在七个工作日内送达",
             evidence=[view.value_evidence(made.value), view.value_evidence(served.value)],
             confidence=confidence,

@@ -90,25 +90,28 @@ def number_year(view: CaseView) -> Iterator[Hit]:
         if parts.year is None:
             continue
         dated = view.dated(doc)
-        if dated is not None:
+        bounds = _year_bounds(view, doc)
+        # The date read (its year sure enough), else the steps before and after it, which may
+        # fix its year though the date itself was not read (or read only in part).
+        lower, upper = bounds if bounds else (None, None)
+        bounded = (lower is not None and upper is not None and lower.day.year == upper.day.year
+                   and min(lower.year_confidence, upper.year_confidence) >= SURE_READING)
+        if dated is not None and (dated.year_confidence >= SURE_READING or not bounded):
             if parts.year == dated.day.year:
                 continue
-            # The year alone matters here: a seal erasing a figure of the day does not touch it.
             confidence = 0.9 if min(fv.confidence, dated.year_confidence) >= SURE_READING else 0.55
             evidence = [view.value_evidence(fv), view.value_evidence(dated.value)]
             made = f"成文日期为{dated.day.isoformat()}"
-        else:
-            # Date not read: the steps before and after it may still fix its year.
-            bounds = _year_bounds(view, doc)
-            if bounds is None:
+        elif lower is not None and upper is not None and lower.day.year == upper.day.year:
+            if parts.year == lower.day.year:
                 continue
-            lower, upper = bounds
-            if lower.day.year != upper.day.year or parts.year == lower.day.year:
-                continue
-            confidence = 0.9 if min(fv.confidence, lower.year_confidence, upper.year_confidence) >= SURE_READING else 0.55
+            confidence = 0.9 if min(fv.confidence, lower.year_confidence, upper.year_confidence) >= SURE_READING \
+                else 0.55
             evidence = [view.value_evidence(fv), view.value_evidence(lower.value), view.value_evidence(upper.value)]
-            made = (f"成文日期未能识读，但其前后程序（{lower.day.isoformat()}、{upper.day.isoformat()}）"
-                    f"均在{lower.day.year}年")
+            made = (f"成文日期{'未能识读' if dated is None else '识读存疑'}，但其前后程序"
+                    f"（{lower.day.isoformat()}、{upper.day.isoformat()}）均在{lower.day.year}年")
+        else:
+            continue
         yield Hit(
             code=f"number.year_mismatch.{doc.type}",
             message=f"{view.name(doc)}文号年份为{parts.year}年，而{made}",

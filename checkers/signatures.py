@@ -121,8 +121,8 @@ def signatures(view: CaseView) -> Iterator[Hit]:
         for doc in view.docs(doc_type):
             text = view.text(doc)
             for role in roles:
-                if role in ("party", "recipient") and _REFUSED.search(text):
-                    continue  # a refusal noted is lawful (办法2010 art43; 民诉法 art89)
+                if role == "recipient" and _REFUSED.search(text):
+                    continue  # a refusal noted is lawful (民诉法 art89)
                 if role == "recipient":
                     # 留置/公告送达 need no recipient signature (民诉法 art89, art95): the method as
                     # read decides; the text only where no method was read.
@@ -132,6 +132,9 @@ def signatures(view: CaseView) -> Iterator[Hit]:
                     if method is None and re.search(r"已?(将.{0,12})?留置于|已留置", text):
                         continue
                 labels = _role_labels(view, doc, role)
+                if role == "party":
+                    # A refusal noted on a page stands for that page (办法2010 art43).
+                    labels = [lab for lab in labels if not _REFUSED.search(squeeze(fold(lab.page.text.text)))]
                 if not labels:
                     continue
                 unsigned: list[_RoleLabel] = []

@@ -296,6 +296,29 @@ def test_signatures_refusal_noted_needs_no_signature() -> None:
     assert check(build_case(specs)).findings == []
 
 
+def _second_page(note: str | None) -> list[DocSpec]:
+    """The inspection record on two pages, the party's signature on the first only."""
+    specs = clean_specs()
+    record = spec(specs, "inspection_record")
+    page2 = [L("检查情况（续）：贮存场所地面无防渗措施。")]
+    page2 += [L(note)] if note else []
+    page2 += [L("被检查人签名："), L("执法人员签名："), L("记录人签名：")]
+    record.pages.append(page2)
+    return specs
+
+
+def test_signatures_the_party_signs_every_page_of_a_record() -> None:
+    case = build_case(_second_page(None))
+    result = check(case)
+    assert codes(result.findings) == {"signature.missing.inspection_record"}
+    assert pages_of(the(result.findings, "signature.missing.inspection_record")) == [
+        page_of(case, "inspection_record", last=True)]
+
+
+def test_signatures_a_refusal_noted_on_a_page_stands_for_that_page_only() -> None:
+    assert check(build_case(_second_page("（当事人拒绝签名，已全程录像。见证人：周某某）"))).findings == []
+
+
 def test_signatures_a_signature_found_after_a_bare_label_answers_the_nearest_role() -> None:
     case = clean_case()
     page = case.pages[page_of(case, "inspection_record") - 1]

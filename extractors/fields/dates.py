@@ -39,6 +39,29 @@ _NUMERIC_FORM = re.compile(
 )
 
 
+# A Chinese-numeral date whose year lost characters under a seal (二〇二四年 read 二四年 or 四年):
+# month and day are whole, the year's last figure stands.
+_CUT_YEAR_FORM = re.compile(rf"(?<![{_YC}])(?P<yc>[{_YC}]{{1,3}})年(?P<mc>{_MC})月(?P<dc>{_DC})[{_DAY_MARK}]")
+
+
+def cut_year_date(text: str) -> tuple[int, int, int] | None:
+    """(last figure of the year, month, day) of a Chinese date whose year is cut short, or None."""
+    m = _CUT_YEAR_FORM.search(squeeze_spaces(fold(text)))
+    if not m:
+        return None
+    try:
+        last = _CN_DIGIT[m.group("yc")[-1]]
+        month, day = cn_small(m.group("mc")), cn_small(m.group("dc"))
+        dt.date(2000 + last, month, day)  # a day that exists (in some year ending so)
+    except (KeyError, ValueError):
+        return None
+    return last, month, day
+
+
+def squeeze_spaces(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 @dataclass(frozen=True)
 class DateMatch:
     start: int  # in the text given to `scan_dates`

@@ -8,13 +8,14 @@ the recipient's date on a 送达回证, the payment date on a 缴款书.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extractors.fields import values as V
-from extractors.fields.dates import date_hits
+from extractors.fields.dates import cut_year_date, date_hits
 from extractors.fields.labels import band, find_labels, first_value, label_pattern, left_labels
 from extractors.fields.numbers import confidence_penalty, number_hits, numbers_in, parse_number
 from extractors.fields.text import CJK, Joined, compact, fold, same_row, scan_lines, squeeze
@@ -135,6 +136,32 @@ def closing_date(doc: _Doc) -> FieldValue | None:
         alone = [(fv.bbox[1] if fv.bbox else 0.0, fv) for i, fv in doc.dates(k) if _date_only(page.lines[i].text, fv)]
         if alone:
             return max(alone, key=lambda t: t[0])[1]
+    return _cut_year_closing(doc)
+
+
+def _cut_year_closing(doc: _Doc) -> FieldValue | None:
+    """A closing date in Chinese numerals whose year the seal cut short (二〇二四年 → 二四年), its
+    year restored from the document's own dates: only when exactly one year among them ends in
+    the figure that is left. Trusted less (a repair), never guessed."""
+    page = doc.pages[-1]
+    for line in reversed(page.lines):
+        if line.center[0] < 0.45 * page.width or len(squeeze(line.text)) > 16:
+            continue
+        cut = cut_year_date(line.text)
+        if cut is None:
+            continue
+        last, month, day = cut
+        years = {int(fv.value[:4]) for k in range(len(doc.pages)) for _, fv in doc.dates(k)}
+        matching = {y for y in years if y % 10 == last}
+        if len(matching) != 1:
+            return None
+        year = matching.pop()
+        try:
+            value = dt.date(year, month, day)
+        except ValueError:
+            return None
+        return FieldValue(value=value.isoformat(), page=page.page, bbox=line.bbox, raw=line.text,
+                          confidence=round(min(line.confidence, 0.7), 3))
     return None
 
 

@@ -395,6 +395,20 @@ class RapidOcrEngine:
         if not quads:
             return OcrReading(rotation=0, width=w, height=h)
         rotation = self.orientation(bgr, quads)
+        lines = self._read_turned(bgr, quads, rotation)
+        if rotation in (0, 180) and len(lines) <= SPARSE_LINES and _mean_conf(lines) < SPARSE_CONF:
+            # A page with a few lines (a closing and its seal, a page number) gives the
+            # orientation classifier little to go on: read it the other way up too, keep the better.
+            other = (rotation + 180) % 360
+            flipped = self._read_turned(bgr, quads, other)
+            if _read_score(flipped) > _read_score(lines):
+                log.debug("orientation: sparse page read better at %d than %d", other, rotation)
+                rotation, lines = other, flipped
+        uh, uw = (w, h) if rotation in (90, 270) else (h, w)
+        return OcrReading(rotation=rotation, width=uw, height=uh, lines=reading_order(lines))
+
+    def _read_turned(self, bgr: np.ndarray, quads: Sequence[np.ndarray], rotation: int) -> list[TextLine]:
+        h, w = bgr.shape[:2]
         up = upright(bgr, rotation) if rotation else bgr
         uh, uw = up.shape[:2]
         if rotation in (90, 270):
@@ -411,7 +425,20 @@ class RapidOcrEngine:
             if not text or conf < self.settings.min_score:
                 continue
             lines.append(TextLine(text=text, bbox=quad_bbox(quad, uw, uh), confidence=round(conf, 4)))
-        return OcrReading(rotation=rotation, width=uw, height=uh, lines=reading_order(lines))
+        return lines
+
+
+# A page this sparse and this poorly read may be turned the wrong way (see `RapidOcrEngine.read`).
+SPARSE_LINES = 8
+SPARSE_CONF = 0.7
+
+
+def _mean_conf(lines: Sequence[TextLine]) -> float:
+    return float(np.mean([ln.confidence for ln in lines])) if lines else 0.0
+
+
+def _read_score(lines: Sequence[TextLine]) -> float:
+    return sum(ln.confidence * min(len(ln.text), 10) for ln in lines)
 
 
 def rapidocr_available() -> bool:
