@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 
-from extractors.fields.dates import parse_date
+from extractors.fields.dates import cut_year_date, parse_date
 from extractors.ocr.base import OcrEngine, upright
 from models.case import Mark, PageAnalysis, PageText, TextLine
 
@@ -214,7 +214,8 @@ class PageReader:
         h, w = image.shape[:2]
         for seal in seals:
             x0, y0, x1, y1 = (v / ppp for v in seal.bbox)
-            mx, my = (x1 - x0) * 0.35, (y1 - y0) * 0.1
+            # A date in Chinese numerals runs wider than the seal: take in its ends.
+            mx, my = (x1 - x0) * 0.6, (y1 - y0) * 0.1
             cx0, cy0 = max(int(x0 - mx), 0), max(int(y0 - my), 0)
             cx1, cy1 = min(int(x1 + mx), w), min(int(y1 + my), h)
             if cx1 - cx0 < 16 or cy1 - cy0 < 16:
@@ -222,8 +223,10 @@ class PageReader:
             region = (cx0 * ppp, cy0 * ppp, cx1 * ppp, cy1 * ppp)
             crop = image[cy0:cy1, cx0:cx1]
             if grey:
-                # Thresholding also thins good print: use it only for a date not read before.
-                if any(_inside(ln.center, region) and parse_date(ln.text) for ln in lines):
+                # Thresholding also thins good print: use it only for a date not read whole before
+                # (三月二 without its 日 may be 三月二十日 with the rest under the seal).
+                if any(_inside(ln.center, region) and parse_date(ln.text) and _WHOLE_DATE.search(ln.text)
+                       for ln in lines):
                     continue
                 found = self._grey_date(crop)
             else:
@@ -251,16 +254,24 @@ class PageReader:
         """The date lines of a grey crop with only its darkest ink kept.
 
         How much darker print is than the grey seal varies with the scan, so a few cut-offs are
-        tried, from the strictest, until one reads as a date.
+        tried, from the strictest, until one reads as a date. Failing that, a Chinese date whose
+        year lost characters (二一年三月二十九日) is kept for the field reader to complete.
         """
         lum = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(np.float32)
         darkest = float(np.percentile(lum, 1))
-        for margin in (15, 25, 35):
+        partial: list[TextLine] = []
+        for margin in (15, 25, 35, 50, 65, 80):
             plane = np.where(lum < darkest + margin, lum, 255).astype(np.uint8)
-            dated = [ln for ln in self._read_plane(plane) if parse_date(ln.text)]
+            lines = self._read_plane(plane)
+            dated = [ln for ln in lines if parse_date(ln.text)]
             if dated:
                 return dated
-        return []
+            if not partial:
+                partial = [ln for ln in lines if cut_year_date(ln.text)]
+        return partial
+
+
+_WHOLE_DATE = re.compile(r"[日曰]|[0-9][./\-][0-9]{1,2}[./\-][0-9]")
 
 
 def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
