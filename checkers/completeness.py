@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from checkers.base import Hit, rule
-from checkers.context import TYPE_NAMES, CaseView
+from checkers.context import HEARING_HELD, TYPE_NAMES, CaseView, affirmed
 from extractors.fields.text import squeeze
 
 # Words by which an unclassified document (type `other`) may still be the one a rule misses:
@@ -120,20 +120,7 @@ def service_receipts(view: CaseView) -> Iterator[Hit]:
 
 
 _CLAIM = re.compile(r"提出了?(书面)?(的)?陈述[、和及与]?申辩|进行了?陈述[、和及与]?申辩|提交了?(书面)?陈述申辩")
-_HEARING = re.compile(r"(举行|召开|组织)了?听证(会)?(?!申请)")
 
-
-def affirmed(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
-    """The first match of `pattern` that its own clause does not deny (未在规定期限内提出陈述申辩,
-    也未要求举行听证): a negation anywhere between the clause's start and the match."""
-    for m in pattern.finditer(text):
-        start = max(text.rfind(p, 0, m.start()) for p in "，。；,;：:") + 1
-        if not NEGATION.search(text[start:m.start()]):
-            return m
-    return None
-
-
-NEGATION = re.compile(r"未|没有|不|无|放弃")
 
 
 @rule("missing.statement_record")
@@ -148,7 +135,7 @@ def statement_record(view: CaseView) -> Iterator[Hit]:
     for decision in view.docs("decision"):
         text = view.text(decision)
         claim = affirmed(text, _CLAIM)
-        hearing = affirmed(text, _HEARING)
+        hearing = affirmed(text, HEARING_HELD)
         if hearing and not any("听证" in squeeze(d.title or "") for d in records):
             what, found = "听证笔录", hearing.group(0)
         elif claim and not records:

@@ -31,6 +31,20 @@ OUTLIER_DAYS = 200
 HANDWRITING_SURE = 0.97
 
 
+HEARING_HELD = re.compile(r"(举行|召开|组织)了?听证(会)?(?!申请)")
+NEGATION = re.compile(r"未|没有|不|无|放弃")
+
+
+def affirmed(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The first match of `pattern` that its own clause does not deny (未在规定期限内提出陈述申辩,
+    也未要求举行听证): a negation anywhere between the clause's start and the match."""
+    for m in pattern.finditer(text):
+        start = max(text.rfind(p, 0, m.start()) for p in "，。；,;：:") + 1
+        if not NEGATION.search(text[start:m.start()]):
+            return m
+    return None
+
+
 def _overlap(a: BBox, b: BBox) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -257,9 +271,7 @@ class CaseView:
     def hearing_held(self) -> bool:
         if any(re.search(r"听证(笔录|报告)", squeeze(d.title or "")) for d in self.docs("statement_record")):
             return True
-        from checkers.completeness import _HEARING, affirmed  # the one reading of "a hearing was held"
-
-        return any(affirmed(self.text(d), _HEARING) for d in self.docs("decision"))
+        return any(affirmed(self.text(d), HEARING_HELD) for d in self.docs("decision"))
 
     @cached_property
     def waiver(self) -> Document | None:
