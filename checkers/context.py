@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from checkers.pack import RulePack
-from extractors.fields import find_numbers, parse_number
+from extractors.fields import find_numbers, parse_date, parse_number
+from extractors.fields.dates import cut_year_date
 from extractors.fields.text import fold, squeeze
 from models.case import CaseFile, Document, FieldValue, PageAnalysis, TextLine
 from models.report import BBox, Evidence
@@ -88,6 +89,14 @@ class Dated:
     # How sure the year is: a handwriting or seal doubt about a figure of the day leaves the year
     # alone; a date months away from the rest of the case does not.
     year_confidence: float = 1.0
+    # How sure the reading is that the true day is this one *or later*. A seal erases characters
+    # (二十三 → 十三, 14 → 4, 11月 → 1月), so a date read under one can only be too early: a
+    # finding that holds the more so if the day were later need not doubt it.
+    later_confidence: float | None = None
+
+    @property
+    def or_later(self) -> float:
+        return self.confidence if self.later_confidence is None else self.later_confidence
 
 
 def iso(value: str | None) -> dt.date | None:
@@ -170,7 +179,8 @@ class CaseView:
         day = iso(value.value)
         if day is None:
             return None
-        return Dated(day, self._date_confidence(value), value, doc,
+        confidence, or_later = self._date_confidence(value)
+        return Dated(day, confidence, value, doc, later_confidence=or_later,
                      year_confidence=min(value.confidence, self._outlier_confidence(value)))
 
     def _outlier_confidence(self, value: FieldValue) -> float:
@@ -179,7 +189,7 @@ class CaseView:
             return 0.5  # a year or month misread: far from every other step of the case
         return 1.0
 
-    def _date_confidence(self, value: FieldValue) -> float:
+    def _date_confidence(self, value: FieldValue) -> tuple[float, float]:
         """A date's reading confidence, lowered where the reading is known to go wrong:
 
         - a handwritten date (a signature's ink lies over it) read below near-certainty: one
@@ -189,10 +199,16 @@ class CaseView:
           (14 → 4) or a month 1 or 2 (11 → 1); on a colour scan (the red seal is told from the
           print, yet its ring can still swallow a stroke-light character) a Chinese-numeral day
           that may have lost its tens (二十三 → 十三, 十五 → 五) or a month 1 or 2.
+
+        Returns (confidence, confidence that the true day is this one or later): an erased
+        character only ever makes a date read too early. A date whose year the seal cut short and
+        the reader restored from the document's own dates is such a date too.
         """
+        if cut_year_date(value.raw) and parse_date(value.raw) is None:
+            return min(value.confidence, 0.6), 0.9
         page = self._pages.get(value.page)
         if page is None or value.bbox is None or not page.ocr:
-            return value.confidence
+            return value.confidence, value.confidence
         confidence = value.confidence
         if confidence < HANDWRITING_SURE and any(_overlap(m.bbox, value.bbox) for m in page.signatures):
             confidence = min(confidence, 0.75)
@@ -205,8 +221,8 @@ class CaseView:
             else:
                 suspect = chinese and (day.day < 20 or day.month <= 2)
             if suspect:
-                confidence = min(confidence, 0.6)
-        return confidence
+                return min(confidence, 0.6), confidence
+        return confidence, confidence
 
     @cached_property
     def _case_center(self) -> dt.date | None:
@@ -225,12 +241,14 @@ class CaseView:
             value = doc.fields.values.get("filing_date")
             day = iso(value.value) if value else None
             if value is not None and day is not None:
-                printed.append(Dated(day, self._date_confidence(value), value, doc))
+                confidence, or_later = self._date_confidence(value)
+                printed.append(Dated(day, confidence, value, doc, later_confidence=or_later))
         if found is None:
             return printed[0] if printed else None
         agreeing = [p.confidence for p in printed if p.day == found.day]
         if agreeing and max(agreeing) > found.confidence:
-            return Dated(found.day, max(agreeing), found.value, found.doc)
+            return Dated(found.day, max(agreeing), found.value, found.doc,
+                         later_confidence=max(max(agreeing), found.or_later))
         return found
 
     def decision_day(self, doc: Document) -> Dated | None:

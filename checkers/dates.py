@@ -23,8 +23,8 @@ SURE_READING = 0.85
 _PLACEHOLDER = re.compile(r"(?:^|[^0-9〇○零一二三四五六七八九十_＿/])[_＿/]*年?[_＿/]*月[_＿/]*日[_＿/]*$")
 
 
-def _sure(*dates: Dated) -> float:
-    return 0.9 if min(d.confidence for d in dates) >= SURE_READING else 0.55
+def _sure_of(*confidences: float) -> float:
+    return 0.9 if min(confidences) >= SURE_READING else 0.55
 
 
 def _cn(d: Dated | dt.date) -> str:
@@ -85,8 +85,12 @@ def _undated(view: CaseView, doc: Document) -> Hit:
     last = next((p for p in reversed(view.doc_pages(doc)) if p.text.lines), view.page(doc.last))
     closing = [ln for ln in last.text.lines
                if ln.center[0] > 0.4 * last.text.width and len(squeeze(ln.text)) <= 14]
-    fragment = next((ln for ln in closing if _DATE_FRAGMENT.search(fold(ln.text))), None)
+    # Figures written before 年 or 月 (二三年十, 2024年): a date is there, not read whole. A blank
+    # 年 月 日 says no date was written. Other figures beside 年月日 leave it open.
+    written = next((ln for ln in closing if _DATE_WRITTEN.search(squeeze(fold(ln.text)))), None)
     blank = next((ln for ln in closing if _blank_date(ln.text)), None)
+    fragment = written or (None if blank else next((ln for ln in closing if _DATE_FRAGMENT.search(fold(ln.text))),
+                                                   None))
     why = doc.fields.unreadable.get("date")
     if fragment is not None:
         why = f"落款日期未能识读：{fragment.text}"
@@ -110,14 +114,18 @@ def _undated(view: CaseView, doc: Document) -> Hit:
     )
 
 
+_DATE_WRITTEN = re.compile(r"[0-9〇○零一二三四五六七八九十][年月]")
 # Figures of a date next to 年/月/日 (二三年十, 2024年): a date was written, not read whole.
 _DATE_FRAGMENT = re.compile(r"[0-9〇○零一二三四五六七八九十]\s*[年月日]|[年月]\s*[0-9〇○零一二三四五六七八九十]")
 
 
 def _blank_date(text: str) -> bool:
-    """A printed date left blank: 年 月 日 (or what a seal left of it: 年月, 月, 日), no figures."""
+    """A printed date left blank: 年 月 日 (or what a seal left of it: 年月, 月, 日, 年 月 11 where a
+    thinned 日 read as 11), no figures where the year and month belong."""
     t = squeeze(fold(text))
-    return bool(t) and len(t) <= 6 and set(t) <= set("年月日_＿/") and any(c in t for c in "年月日")
+    if bool(t) and len(t) <= 6 and set(t) <= set("年月日_＿/") and any(c in t for c in "年月日"):
+        return True
+    return bool(re.match(r"^[_＿/]*年[_＿/]*月", t)) and len(t) <= 8
 
 
 def _order(view: CaseView) -> Iterator[tuple[Dated, Dated, str]]:
@@ -187,7 +195,8 @@ def date_order(view: CaseView) -> Iterator[Hit]:
                      f"{_cn(later)}{later.note}：{why}"),
             suggestion="核实两份文书的日期；确属程序倒置的，应依法纠正",
             evidence=[view.value_evidence(earlier.value), view.value_evidence(later.value)],
-            confidence=_sure(earlier, later),
+            # Were the first date truly later still (a seal erased a figure), the order is worse.
+            confidence=_sure_of(earlier.or_later, later.confidence),
         )
 
 
@@ -259,7 +268,7 @@ def statement_period(view: CaseView) -> Iterator[Hit]:
             for start in (s for s in (served, issued) if s is not None):
                 end = _statement_end(start, days, working, hearing, limits)
                 if start.day <= dec.day <= end.day:
-                    confidence = _sure(start, dec) if end.exact else 0.55
+                    confidence = _sure_of(start.or_later, dec.confidence) if end.exact else 0.55
                     if best is None or confidence > best[0]:
                         best = (confidence, start, end)
             if best is None:
@@ -298,7 +307,7 @@ def service_late(view: CaseView) -> Iterator[Hit]:
         method = receipt.fields.values.get("service_method") if receipt else None
         if method is not None and "公告" in method.value:
             continue
-        confidence = _sure(made, served) if end.exact else 0.55
+        confidence = _sure_of(made.confidence, served.or_later) if end.exact else 0.55
         if method is not None and "邮寄" in method.value:
             # The posting date counts (在途时间不计); the receipt's date is the post's arrival.
             posted_by = add_workdays(made.day, limits.service_workdays + limits.postal_transit_workdays)
@@ -334,7 +343,7 @@ def case_overdue(view: CaseView) -> Iterator[Hit]:
         made = view.dated(decision) or _earliest_decision(view)
         if made is None or made.day <= end.day:
             continue
-        confidence = _sure(filing, made) if end.exact else 0.55
+        confidence = _sure_of(filing.confidence, made.or_later) if end.exact else 0.55
         if view.hearing_held:
             confidence = min(confidence, 0.6)
         taken = (made.day - filing.day).days

@@ -255,22 +255,26 @@ class PageReader:
 
         How much darker print is than the grey seal varies with the scan, so a few cut-offs are
         tried, from the strictest, until one reads as a date. Failing that, a Chinese date whose
-        year lost characters (二一年三月二十九日) is kept for the field reader to complete.
+        year lost characters (二一年三月二十九日) is kept for the field reader to complete, or else a
+        printed date left blank (年 月 日), which shows there is no date rather than an unread one.
         """
         lum = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(np.float32)
         darkest = float(np.percentile(lum, 1))
         partial: list[TextLine] = []
+        blank: list[TextLine] = []
         for margin in (15, 25, 35, 50, 65, 80):
             plane = np.where(lum < darkest + margin, lum, 255).astype(np.uint8)
             lines = self._read_plane(plane)
             dated = [ln for ln in lines if parse_date(ln.text)]
             if dated:
                 return dated
-            if not partial:
-                partial = [ln for ln in lines if cut_year_date(ln.text)]
-        return partial
+            partial = partial or [ln for ln in lines if cut_year_date(ln.text)]
+            blank = blank or [ln for ln in lines if _BLANK_DATE.match(ln.text)]
+        return partial or blank
 
 
+# A printed date with nothing written in: 年 and 月 with no figure before or between them.
+_BLANK_DATE = re.compile(r"^\s*[_＿]*\s*年[\s_＿]*月")
 _WHOLE_DATE = re.compile(r"[日曰]|[0-9][./\-][0-9]{1,2}[./\-][0-9]")
 
 
