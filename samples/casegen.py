@@ -169,6 +169,8 @@ def make_timeline(rng: random.Random, proc: Procedure, year: int) -> dict[str, d
             last = d["collective"]
         if proc.waiver and not proc.hearing_held and rng.random() < 0.6:
             d["decision"] = add_workdays(d["waiver"], rng.randint(1, 3))  # early decision, made lawful by the waiver
+            if proc.collective:
+                d["collective"] = d["waiver"]  # the discussion, too, comes before the decision (LAP art57)
         else:
             d["decision"] = add_workdays(last, rng.randint(1, 12))
         d["decision_service"] = add_workdays(d["decision"], rng.choice((0, 0, 1, 2, 3, 5)))

@@ -11,7 +11,7 @@ from samples.generate import Options, generate
 PLANS: list[tuple[int, list[str], bool, bool]] = [
     (500, [], False, False),
     (502, ["date.statement_period", "officers.insufficient"], True, False),
-    (503, ["number.malformed.decision", "signature.missing.service_receipt"], True, False),
+    (503, ["number.malformed.decision", "signature.missing.filing_approval"], True, False),
 ]
 
 if __name__ == "__main__":
