@@ -222,6 +222,8 @@ def _ring_score(dark: np.ndarray, cx: float, cy: float, r: float, ppm: float, to
     keeps high all the way round while text the circle happens to cross darkens only some angles.
     Taking the max over +-`tol` px of radius per angle forgives a centre that far off.
     """
+    if not np.isfinite([cx, cy, r]).all():
+        return 0.0, r
     r_max = r * 1.15 + 2.5 * ppm
     n_r = max(16, round(r_max))
     polar = cv2.warpPolar(dark, (n_r, 120), (cx, cy), r_max, cv2.WARP_POLAR_LINEAR | cv2.INTER_LINEAR)
@@ -231,7 +233,8 @@ def _ring_score(dark: np.ndarray, cx: float, cy: float, r: float, ppm: float, to
     lo, hi = int(0.85 * r * scale), min(n_r - off, int(1.15 * r * scale) + 1)
     if hi <= lo:
         return 0.0, r
-    ridge = near[:, lo:hi] - polar[:, lo + off:hi + off]
+    with np.errstate(invalid="ignore"):  # polar samples off the image edge can be inf
+        ridge = np.nan_to_num(near[:, lo:hi] - polar[:, lo + off:hi + off], nan=0.0, posinf=0.0, neginf=0.0)
     k = int(0.3 * ridge.shape[0])
     per_r = np.partition(ridge, k, axis=0)[k]  # 30th percentile over angles, per radius
     j = int(np.argmax(per_r))
