@@ -20,6 +20,7 @@ import math
 import re
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -580,18 +581,26 @@ class _Page:
         # Ink: clearly darker than paper (show-through and uneven light stay above), or blue.
         self.ink = cv2.compare(grey, max(60, paper - 70), cv2.CMP_LT)
         self.blue = np.zeros_like(self.ink)
+        self.red = np.zeros_like(self.ink)
         if self.colour:
             # Pen blue by how far blue stands above red and green: hue and saturation are
             # unstable on near-black print, which a slight JPEG tint would make "blue".
             r, g, b = cv2.split(img)
             self.blue = cv2.compare(cv2.subtract(b, cv2.max(r, g)), 25, cv2.CMP_GE)
             self.ink = cv2.bitwise_or(self.ink, self.blue)
-            # Red is a seal or a fingerprint, never the pen of a signature.
-            self.ink = cv2.bitwise_and(self.ink, cv2.bitwise_not(red_mask(img)))
+            # Red is a seal, a name stamp or a fingerprint, never the pen of a signature.
+            self.red = red_mask(img)
+            self.ink = cv2.bitwise_and(self.ink, cv2.bitwise_not(self.red))
         self.hor, self.ver = _rules(self.ink, self.ppm)
         # Cell borders run down a form through several rows (>= 12 mm); a pen stroke, even the
         # long downstroke of a big signature, does not.
         self.border = cv2.morphologyEx(self.ver, cv2.MORPH_OPEN, np.ones((round(12.0 * self.ppm), 1), np.uint8))
+
+    @cached_property
+    def red_blobs(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """Connected red marks (seals, name stamps, fingerprints), strokes joined."""
+        closed = cv2.morphologyEx(self.red, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+        return cv2.connectedComponentsWithStats(closed, connectivity=8)
 
     def x(self, v: float) -> int:
         return min(self.W, max(0, round(v / self.ppp)))
@@ -732,7 +741,41 @@ def find_signatures(image: np.ndarray, lines: list[TextLine], points_per_pixel: 
         z = z or zone_of(cx, cy)
         if z is not None:
             z.comps.append(ci)
-    return _dedupe([m for z in zones if (m := _zone_mark(z, stats, comp_img, pg)) is not None])
+    marks = []
+    for z in zones:
+        mark = _zone_mark(z, stats, comp_img, pg) or (_name_stamp(z, pg) if pg.colour else None)
+        if mark is not None:
+            marks.append(mark)
+    return _dedupe(marks)
+
+
+# A personal name stamp (签章) answers a 签名或盖章 label as a signature does: a small red square or
+# oval, well inside the zone (an agency seal, 40 mm across, does not fit one).
+STAMP_MIN_MM = 5.0
+STAMP_MAX_MM = 22.0
+
+
+def _name_stamp(z: _Zone, pg: _Page) -> Mark | None:
+    zx0, zy0, zx1, zy1 = z.box
+    if not pg.red[zy0:zy1, zx0:zx1].any():
+        return None
+    n, _img, stats, cents = pg.red_blobs
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        cx, cy = cents[i]
+        if not (zx0 <= cx < zx1 and zy0 <= cy < zy1):
+            continue
+        if not (STAMP_MIN_MM <= w / pg.ppm <= STAMP_MAX_MM and STAMP_MIN_MM <= h / pg.ppm <= STAMP_MAX_MM):
+            continue  # a fingerprint's smudge or an agency seal
+        if area < 0.15 * w * h:
+            continue
+        # A name stamp stands alone; the star or a character of an agency seal has its ring around.
+        m = round(8 * pg.ppm)
+        around = int(cv2.countNonZero(pg.red[max(0, y - m):y + h + m, max(0, x - m):x + w + m]))
+        if around > 2 * int(cv2.countNonZero(pg.red[y:y + h, x:x + w])):
+            continue
+        return Mark(kind="signature", bbox=pg.to_points(x, y, x + w, y + h), confidence=0.7, label=z.label.text)
+    return None
 
 
 def _zone_mark(z: _Zone, stats: np.ndarray, comp_img: np.ndarray, pg: _Page) -> Mark | None:

@@ -229,6 +229,28 @@ def test_signature_next_to_label_synthetic() -> None:
     assert [m.label for m in marks.find_signatures(to_grey(img), lines, PPP)] == ["当事人签名："]
 
 
+def test_a_red_name_stamp_answers_a_signing_label() -> None:
+    """签名或盖章: a small red name stamp in the zone is the signer's mark; an agency seal is not."""
+    img = np.full((1754, 1241, 3), (247, 246, 243), np.uint8)
+    lines = [TextLine(text="负责人签名或盖章：", bbox=(72, 700, 170, 716), confidence=0.99),
+             TextLine(text="记录人签名：", bbox=(72, 760, 150, 776), confidence=0.99),
+             TextLine(text="以上笔录共两页，经核对无误。这是一行正文，用来定出正文的字高。", bbox=(72, 600, 500, 616),
+                      confidence=0.99)]
+    x0, y0 = int(190 / PPP), int(696 / PPP)
+    side = int(12 * PX_PER_MM)  # a 12 mm square name stamp, ink multiplied in red
+    layer = np.zeros(img.shape[:2], np.uint8)
+    cv2.rectangle(layer, (x0, y0), (x0 + side, y0 + side), 255, 4)
+    cv2.putText(layer, "WM", (x0 + 10, y0 + side - 20), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 255, 4)
+    a = layer.astype(np.float32)[..., None] / 255.0
+    img[:] = np.clip(img * (1 - a + a * np.asarray((220, 40, 40), np.float32) / 255.0), 0, 255).astype(np.uint8)
+    found = marks.find_signatures(img, lines, PPP)
+    assert [m.label for m in found] == ["负责人签名或盖章："]
+    # An agency seal pressed over the same row is no one's signature.
+    sealed = np.full_like(img, (247, 246, 243))
+    draw_seal(sealed, int(260 / PPP), int(708 / PPP), 42, (220, 40, 40))
+    assert marks.find_signatures(sealed, lines, PPP) == []
+
+
 @pytest.fixture(scope="module")
 def scanned_defect_case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Truth]:
     """One scanned case whose inspection record lacks the party's signature and whose decision
