@@ -9,7 +9,7 @@ CONTRACT findings and keeps the uncertain ones apart for review.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from models.report import Evidence, Finding, FindingKind
@@ -107,9 +107,3 @@ def run_rules(view, rules: Iterable[Rule] | None = None) -> CheckResult:  # view
     result.findings.sort(key=by_sheet)
     result.review.sort(key=by_sheet)
     return result
-
-
-def iter_rules(family: str | None = None) -> Iterator[Rule]:
-    for r in RULES:
-        if family is None or r.family == family:
-            yield r

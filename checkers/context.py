@@ -116,6 +116,7 @@ class CaseView:
         self.case = case
         self.pack = pack
         self._pages = {p.page: p for p in case.pages}
+        self._texts: dict[tuple[int, int, str], str] = {}
 
     # -- documents and their text -------------------------------------------------------------
     def docs(self, *types: str) -> list[Document]:
@@ -135,8 +136,12 @@ class CaseView:
         return [(p.page, line) for p in self.doc_pages(doc) for line in p.text.lines]
 
     def text(self, doc: Document) -> str:
-        """The document's text folded (full-width to ASCII, OCR look-alikes) and without spaces."""
-        return squeeze(fold("".join(line.text for _, line in self.lines(doc))))
+        """The document's text folded (full-width to ASCII, OCR look-alikes) and without spaces;
+        folded once per document, however many rules read it."""
+        key = (doc.first, doc.last, doc.type)
+        if key not in self._texts:
+            self._texts[key] = squeeze(fold("".join(line.text for _, line in self.lines(doc))))
+        return self._texts[key]
 
     # -- how a document is named and pointed at ---------------------------------------------------
     @staticmethod
@@ -261,14 +266,6 @@ class CaseView:
         if served is None:
             return None
         return Dated(served.day, served.confidence, served.value, doc, note="（成文日期未能识读，以送达日期计）")
-
-    def earliest(self, *types: str) -> Dated | None:
-        found = [d for doc in self.docs(*types) if (d := self.dated(doc))]
-        return min(found, key=lambda d: d.day, default=None)
-
-    def latest(self, *types: str) -> Dated | None:
-        found = [d for doc in self.docs(*types) if (d := self.dated(doc))]
-        return max(found, key=lambda d: d.day, default=None)
 
     # -- procedure --------------------------------------------------------------------------------
     @cached_property

@@ -12,7 +12,7 @@ from checkers.base import Hit, rule
 from checkers.calendar import Deadline, add_days, add_workdays, period_end
 from checkers.context import CaseView, Dated
 from checkers.pack import Limits
-from extractors.fields.dates import cn_small
+from extractors.fields.dates import blank_date, cn_small
 from extractors.fields.text import fold, squeeze
 from models.case import Document
 
@@ -88,7 +88,7 @@ def _undated(view: CaseView, doc: Document) -> Hit:
     # Figures written before 年 or 月 (二三年十, 2024年): a date is there, not read whole. A blank
     # 年 月 日 says no date was written. Other figures beside 年月日 leave it open.
     written = next((ln for ln in closing if _DATE_WRITTEN.search(squeeze(fold(ln.text)))), None)
-    blank = next((ln for ln in closing if _blank_date(ln.text)), None)
+    blank = next((ln for ln in closing if blank_date(ln.text)), None)
     fragment = written or (None if blank else next((ln for ln in closing if _DATE_FRAGMENT.search(fold(ln.text))),
                                                    None))
     why = doc.fields.unreadable.get("date")
@@ -117,15 +117,6 @@ def _undated(view: CaseView, doc: Document) -> Hit:
 _DATE_WRITTEN = re.compile(r"[0-9〇○零一二三四五六七八九十][年月]")
 # Figures of a date next to 年/月/日 (二三年十, 2024年): a date was written, not read whole.
 _DATE_FRAGMENT = re.compile(r"[0-9〇○零一二三四五六七八九十]\s*[年月日]|[年月]\s*[0-9〇○零一二三四五六七八九十]")
-
-
-def _blank_date(text: str) -> bool:
-    """A printed date left blank: 年 月 日 (or what a seal left of it: 年月, 月, 日, 年 月 11 where a
-    thinned 日 read as 11), no figures where the year and month belong."""
-    t = squeeze(fold(text))
-    if bool(t) and len(t) <= 6 and set(t) <= set("年月日_＿/") and any(c in t for c in "年月日"):
-        return True
-    return bool(re.match(r"^[_＿/]*年[_＿/]*月", t)) and len(t) <= 8
 
 
 def _order(view: CaseView) -> Iterator[tuple[Dated, Dated, str]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 
-from extractors.fields.dates import cut_year_date, parse_date
+from extractors.fields.dates import blank_date, cut_year_date, parse_date
 from extractors.ocr.base import OcrEngine, upright
 from models.case import Mark, PageAnalysis, PageText, TextLine
 
@@ -193,11 +193,11 @@ class PageReader:
                         source="ocr" if lines else "empty", lines=lines)
         image_up = upright(image, rotation) if rotation else image
         grey = marks.is_grayscale(image_up)
-        seals = marks.find_seals(image_up, ppp)
+        seals = marks.find_seals(image_up, ppp, grey=grey)
         if seals:
             lines = self._reread_under_seals(image_up, seals, lines, ppp, grey=grey)
             text = text.model_copy(update={"lines": lines, "source": "ocr"})
-        found = seals + marks.find_signatures(image_up, lines, ppp)
+        found = seals + marks.find_signatures(image_up, lines, ppp, grey=grey)
         analysis = _analysis(text, found)
         analysis.ocr = True
         analysis.grayscale = grey
@@ -269,12 +269,11 @@ class PageReader:
             if dated:
                 return dated
             partial = partial or [ln for ln in lines if cut_year_date(ln.text)]
-            blank = blank or [ln for ln in lines if _BLANK_DATE.match(ln.text)]
+            # Only a whole blank (年 and 月 both there) is kept: a lone 日 may be a date's remnant.
+            blank = blank or [ln for ln in lines if blank_date(ln.text) and "年" in ln.text and "月" in ln.text]
         return partial or blank
 
 
-# A printed date with nothing written in: 年 and 月 with no figure before or between them.
-_BLANK_DATE = re.compile(r"^\s*[_＿]*\s*年[\s_＿]*月")
 _WHOLE_DATE = re.compile(r"[日曰]|[0-9][./\-][0-9]{1,2}[./\-][0-9]")
 
 

@@ -322,16 +322,16 @@ def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
-def find_seals(image: np.ndarray, points_per_pixel: float) -> list[Mark]:
+def find_seals(image: np.ndarray, points_per_pixel: float, grey: bool | None = None) -> list[Mark]:
     """Seals on an upright page raster (RGB uint8): red stamps, or grey rings on a grey scan.
 
     Boxes are upright-page points. Label is None for a round seal, "oval" or "rect" for the
-    shapes bank stamps (转讫章) usually have.
+    shapes bank stamps (转讫章) usually have. `grey`: `is_grayscale(image)` where the caller has it.
     """
     ppm_in = _px_per_mm(points_per_pixel)
     factor = max(1, round(ppm_in / SEAL_PX_PER_MM))
     ppm = ppm_in / factor
-    if is_grayscale(image):
+    if is_grayscale(image) if grey is None else grey:
         g = image if image.ndim == 2 else image[..., 0] if image.shape[2] == 1 else cv2.cvtColor(
             image, cv2.COLOR_RGB2GRAY)
         cands = _grey_seals(_shrink(g, factor), ppm)
@@ -564,7 +564,8 @@ def _char_width(lines: list[TextLine]) -> float:
 class _Page:
     """The working raster of one page around its signing labels, and its ink masks."""
 
-    def __init__(self, image: np.ndarray, points_per_pixel: float, y_range: tuple[float, float]) -> None:
+    def __init__(self, image: np.ndarray, points_per_pixel: float, y_range: tuple[float, float],
+                 colour: bool) -> None:
         ppm_in = _px_per_mm(points_per_pixel)
         factor = max(1, round(ppm_in / 6.0))  # ~150 dpi is plenty for pen strokes
         self.ppp = points_per_pixel * factor  # points per working pixel
@@ -575,7 +576,7 @@ class _Page:
         r1 = min(full_h, int(y_range[1] / self.ppp) + 1)
         img = _shrink(image[self.r0 * factor:r1 * factor], factor)
         self.H, self.W = img.shape[:2]
-        self.colour = not is_grayscale(image)
+        self.colour = colour
         grey = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
         paper = _percentile_u8(grey[::3, ::3], 90)
         # Ink: clearly darker than paper (show-through and uneven light stay above), or blue.
@@ -647,7 +648,8 @@ def _label_span(lab: _Label, line: TextLine, char_w: float, text_h: float) -> tu
     return x0, x0 + w_label
 
 
-def find_signatures(image: np.ndarray, lines: list[TextLine], points_per_pixel: float) -> list[Mark]:
+def find_signatures(image: np.ndarray, lines: list[TextLine], points_per_pixel: float,
+                    grey: bool | None = None) -> list[Mark]:
     """Handwriting next to signing labels on an upright page raster (RGB uint8).
 
     `lines` are the page's OCR lines in upright points. Each label gets a zone (the rest of its
@@ -661,7 +663,8 @@ def find_signatures(image: np.ndarray, lines: list[TextLine], points_per_pixel: 
     text_h = _text_height(lines)
     char_w = _char_width(lines)
     ys = [lines[lab.line].bbox[1] for lab in labels] + [lines[lab.line].bbox[3] for lab in labels]
-    pg = _Page(image, points_per_pixel, (min(ys) - 10 * text_h, max(ys) + 6 * text_h))
+    pg = _Page(image, points_per_pixel, (min(ys) - 10 * text_h, max(ys) + 6 * text_h),
+               colour=not (is_grayscale(image) if grey is None else grey))
     label_lines = {lab.line for lab in labels}
 
     spans = [_label_span(lab, lines[lab.line], char_w, text_h) for lab in labels]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.fields.text import Joined, compact, fold, scan_lines
+from extractors.fields.text import Joined, compact, fold, scan_lines, squeeze
 from models.case import FieldValue, TextLine
 
 log = logging.getLogger(__name__)
@@ -44,9 +44,18 @@ _NUMERIC_FORM = re.compile(
 _CUT_YEAR_FORM = re.compile(rf"(?<![{_YC}])(?P<yc>[{_YC}]{{1,3}})年(?P<mc>{_MC})月(?P<dc>{_DC})[{_DAY_MARK}]")
 
 
+def blank_date(text: str) -> bool:
+    """A printed date left blank: 年 月 日, or what a seal left of it (年月, 月, 日, 年 月 11 where a
+    thinned 日 read as 11): no figure where the year and the month belong."""
+    t = squeeze(fold(text))
+    if t and len(t) <= 6 and set(t) <= set("年月日_＿/") and any(c in t for c in "年月日"):
+        return True
+    return bool(re.match(r"^[_＿/]*年[_＿/]*月", t)) and len(t) <= 8
+
+
 def cut_year_date(text: str) -> tuple[int, int, int] | None:
     """(last figure of the year, month, day) of a Chinese date whose year is cut short, or None."""
-    m = _CUT_YEAR_FORM.search(squeeze_spaces(fold(text)))
+    m = _CUT_YEAR_FORM.search(squeeze(fold(text)))
     if not m:
         return None
     try:
@@ -56,10 +65,6 @@ def cut_year_date(text: str) -> tuple[int, int, int] | None:
     except (KeyError, ValueError):
         return None
     return last, month, day
-
-
-def squeeze_spaces(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @dataclass(frozen=True)
