@@ -150,7 +150,8 @@ def signatures(view: CaseView) -> Iterator[Hit]:
                 # The party signs every page of a record (DOMAIN §5): one page unsigned is a defect.
                 confidence = 0.55 if dated else 0.9
                 pages = sorted({lab.page.page for lab in unsigned})
-                where = "、".join(f"第{p}页" for p in pages)
+                # A one-page document's name already gives its page.
+                where = "" if doc.first == doc.last else "、".join(f"第{p}页" for p in pages)
                 yield Hit(
                     code=f"signature.missing.{doc.type}",
                     message=f"{view.name(doc)}{where}“{unsigned[0].text}”处未见{ROLE_NAMES[role]}签名",

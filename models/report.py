@@ -89,6 +89,8 @@ class DocumentRecord(BaseModel):
     signed: bool | None = None
     sealed: bool | None = None
     fields: dict[str, str | list[str] | None] = Field(default_factory=dict)
+    # What the document should carry but could not be read: field name -> why (extension).
+    unreadable: dict[str, str] = Field(default_factory=dict)
 
 
 class CaseFields(BaseModel):
@@ -102,6 +104,7 @@ class CaseFields(BaseModel):
     case_type: str | None = None
     cause: str | None = None
     officers: list[str] = Field(default_factory=list)
+    agency: str | None = None  # the issuing bureau, 常德市生态环境局澧县分局 (extension)
 
 
 class Timing(BaseModel):

@@ -37,6 +37,8 @@ class Score:
     dates: Tally = field(default_factory=Tally)  # notice and decision dates, exact
     seals: Tally = field(default_factory=Tally)  # sealed right on documents that need a seal
     signatures: Tally = field(default_factory=Tally)
+    # The case's own fields (the 自查单's header), each exact, where the truth has one.
+    case_fields: Tally = field(default_factory=Tally)
     misses: list[str] = field(default_factory=list)  # what went wrong, for the log
 
     @property
@@ -77,12 +79,19 @@ class Score:
                                        f"{got.sealed if got else '-'} != {want.sealed}")
             if want.signed is not None:
                 self.signatures.add(got is not None and got.signed == want.signed)
+        for key, want_value in truth.case.model_dump().items():
+            if want_value in (None, []):
+                continue
+            got_value = getattr(report.case, key)
+            self.case_fields.add(got_value == want_value)
+            if got_value != want_value:
+                self.misses.append(f"{name}: case {key} {got_value!r} != {want_value!r}")
 
     def summary(self) -> str:
         return (f"page types {self.page_types}; spans F1 {self.span_f1:.3f} "
                 f"({self.spans_tp} right of {self.spans_pred} found, {self.spans_true} true); "
                 f"notice/decision numbers {self.numbers}; dates {self.dates}; "
-                f"seals {self.seals}; signatures {self.signatures}")
+                f"seals {self.seals}; signatures {self.signatures}; case fields {self.case_fields}")
 
 
 @dataclass

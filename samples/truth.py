@@ -86,4 +86,5 @@ def case_fields(assembly: Assembly, documents: list[DocumentRecord]) -> CaseFiel
         case_type=spec.case_type,
         cause=spec.violation.cause,
         officers=[o.name for o in spec.officers],
+        agency=spec.agency.name,
     )

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from checkers import RulePackError, load_pack
-from extractors.ingest import InputError, ReadOptions
+from extractors.ingest import InputError, ReadOptions, sha256_of
+from models.report import Report
+from service.outputs import STATISTICS_NAME, output_paths, render_outputs, write_atomic, write_outputs
+from service.outputs.sheet import SheetOptions
 from service.pipeline import CheckOptions, check_pdf
 
 log = logging.getLogger("casecheck")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all: a temporary file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def output_paths(pdf: Path, outdir: Path) -> dict[str, Path]:
-    stem = pdf.stem
-    return {"report": outdir / f"{stem}.report.json"}
 
 
 def _progress_bar(name: str, enabled: bool):
@@ -82,8 +63,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     if bar:
         bar.close()
-    paths = output_paths(pdf, outdir)
-    write_atomic(paths["report"], report.to_json().encode("utf-8"))
+    paths = output_paths(pdf.name, outdir)
+    try:
+        outputs = render_outputs(report, pdf, _sheet_options(args), rules)
+    except Exception as exc:  # nothing is written unless every output could be made
+        log.info("outputs of %s failed", pdf, exc_info=True)
+        print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {exc}); "
+              "rerun with -v for details", file=sys.stderr)
+        return 1
+    write_outputs(outputs, paths)
     if not args.quiet:
         docs = len(report.documents)
         print(f"{pdf.name}: {report.pages} pages, {docs} documents, {len(report.findings)} findings, "
@@ -93,6 +81,70 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  [{finding.kind}] {finding.category}: {finding.message}" + (f" (p.{pages})" if pages else ""))
         for kind, path in paths.items():
             print(f"  {kind}: {path}")
+    return 0
+
+
+def _sheet_options(args: argparse.Namespace) -> SheetOptions:
+    return SheetOptions(self_checker=args.self_checker, reported_on=args.reported_on)
+
+
+def _load_report(path: Path) -> Report:
+    try:
+        return Report.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: not a casecheck report ({' '.join(str(exc).split())[:120]})") from None
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Make the 自查单 and the annotated PDF again from a report (e.g. one a person corrected)."""
+    report_path = Path(args.report)
+    try:
+        report = _load_report(report_path)
+        rules = load_pack(args.rules)
+    except (InputError, RulePackError) as exc:
+        print(f"casecheck: {exc}", file=sys.stderr)
+        return 2
+    pdf = Path(args.pdf) if args.pdf else report_path.with_name(report.file)
+    if not pdf.is_file():
+        print(f"casecheck: {pdf}: the original case file was not found; name it with --pdf", file=sys.stderr)
+        return 2
+    if sha256_of(pdf) != report.sha256:  # boxes drawn on another file's pages would mislead
+        print(f"casecheck: {pdf.name}: not the file {report_path.name} was made from (sha256 differs)",
+              file=sys.stderr)
+        return 2
+    outdir = Path(args.output)
+    paths = output_paths(report.file, outdir)
+    try:
+        outputs = render_outputs(report, pdf, _sheet_options(args), rules)
+    except InputError as exc:
+        print(f"casecheck: {exc}", file=sys.stderr)
+        return 2
+    del outputs["report"]  # the report is the input here: never rewritten
+    for path in write_outputs(outputs, paths):
+        if not args.quiet:
+            print(f"  {path}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """案卷自查情况统计表 over reports already made (one row per report, in the order given)."""
+    from service.outputs.statistics import StatisticsRow, render_statistics
+
+    rows = []
+    for name in args.reports:
+        try:
+            rows.append(StatisticsRow.from_report(_load_report(Path(name)), county=args.county))
+        except InputError as exc:
+            print(f"casecheck: {exc}", file=sys.stderr)
+            return 2
+    target = Path(args.output)
+    if target.is_dir() or not target.suffix:
+        target = target / STATISTICS_NAME
+    write_atomic(target, render_statistics(rows, args.month))
+    if not args.quiet:
+        print(f"{len(rows)} case files: {target}")
     return 0
 
 
@@ -128,6 +180,12 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sheet_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--self-checker", default=None, metavar="NAME", help="自查人员 on the 自查单 (default: blank)")
+    parser.add_argument("--reported-on", default=None, metavar="DATE",
+                        help="系统填报时间 on the 自查单, YYYY-MM-DD (default: blank)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casecheck", description="行政处罚案卷自动自查")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -145,7 +203,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a rule pack (TOML) laid over the national one, e.g. a province's standard")
     check.add_argument("--force-ocr", action="store_true", help="OCR pages even when they have a text layer")
     check.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _sheet_arguments(check)
     check.set_defaults(func=cmd_check)
+
+    render = sub.add_parser("render", help="make the 自查单 and annotated PDF again from a report JSON")
+    render.add_argument("report", help="NAME.report.json")
+    render.add_argument("--pdf", default=None, help="the original case file (default: beside the report, by name)")
+    render.add_argument("-o", "--output", default=".", help="output folder (default: current folder)")
+    render.add_argument("--rules", default=None, metavar="FILE", help="the rule pack the report was made under")
+    render.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _sheet_arguments(render)
+    render.set_defaults(func=cmd_render)
+
+    stats = sub.add_parser("stats", help="案卷自查情况统计表 (xlsx) over report JSONs")
+    stats.add_argument("reports", nargs="+", help="NAME.report.json files")
+    stats.add_argument("-o", "--output", default=".", help=f"the .xlsx, or a folder for {STATISTICS_NAME}")
+    stats.add_argument("--month", default=None, help="the month the title names (各执法中队 _ 月…)")
+    stats.add_argument("--county", default=None, help="县市区 for every row (default: from each case's agency)")
+    stats.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    stats.set_defaults(func=cmd_stats)
 
     rules = sub.add_parser("rules", help="list the rules, their finding codes, sheet rows, kinds and legal basis")
     rules.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")

@@ -195,6 +195,7 @@ def build_report(case: CaseFile, rules: RulePack | None = None) -> Report:
             signed=doc.signed,
             sealed=doc.sealed,
             fields=fields,
+            unreadable=dict(f.unreadable),
         ))
     pack = rules or load_pack()
     checked = check_case(case, pack)

@@ -137,6 +137,10 @@ def case_fields(documents: Docs) -> CaseFields:
         case_type=_case_type(docs),
         cause=_cause(docs, party),
         officers=_officers(docs),
+        agency=_first([_value(f, "agency") for f in decisions + notices]
+                      + [_value(f, "agency") for f in _of(docs, "correction_order", "filing_approval", "cover",
+                                                          "internal_approval", "closing_approval", "legal_review",
+                                                          "investigation_report")]),
     )
     log.debug("case fields: %s", fields)
     return fields

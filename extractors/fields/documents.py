@@ -507,6 +507,8 @@ def extract_fields(doc_type: str, pages: list[PageText]) -> DocumentFields:
 
     if t in ("cover", "decision", "filing_approval", "internal_approval", "closing_approval"):
         _set(fields, "case_type", V.case_type(doc.pages))
+    if t in OUTGOING or t in FORMS or t in ("cover", "investigation_report"):
+        _set(fields, "agency", V.agency(doc.pages))
     log.debug("%s p%d: number=%s date=%s", t, doc.pages[0].page, fields.number and fields.number.value,
               fields.date and fields.date.value)
     return fields

@@ -363,3 +363,43 @@ def clean_cause(text: str, party: str | None = None) -> str:
     text = re.sub(r"^(?:涉嫌|因)", "", text)
     text = re.sub(r"(?:一案|案件|案)$", "", text)
     return text.strip("：:，,。")
+
+
+# --- issuing agency --------------------------------------------------------------------------
+
+# 长治市生态环境局襄垣分局, 宜春市高安生态环境局, 江西省生态环境厅, 某县环境保护局. Not 生态环境部 (the
+# ministry issues no penalty files of a bureau), not a company (…环境保护科技有限公司 has no 局).
+_AGENCY_NAME = re.compile(f"[{CJK}]{{2,14}}?(?:生态环境|环境保护)(?:局|厅)(?:[{CJK}]{{1,8}}?分局)?")
+_AGENCY_NOT = re.compile(r"^(?:关于|根据|依据|经|本|我|你|由|向|对|报|致|送|抄送|交)")
+
+
+def agency(pages: Sequence[PageText]) -> FieldValue | None:
+    """The bureau that issues or keeps the document: its name heading the first page (alone or on
+    the title's line) or closing the last (the signing agency above the date)."""
+    if not pages:
+        return None
+    first, last = pages[0], pages[-1]
+    candidates = [ln for ln in first.lines if ln.y1 <= 0.3 * first.height]
+    candidates += [ln for ln in reversed(last.lines) if ln.y0 >= 0.5 * last.height]
+    for line in candidates:
+        text = squeeze(line.text)
+        m = _AGENCY_NAME.match(text)
+        if m and not _AGENCY_NOT.match(text):
+            page = first.page if line in first.lines else last.page
+            return FieldValue(value=m.group(0), page=page, bbox=line.bbox, raw=line.text,
+                              confidence=line.confidence)
+    return None
+
+
+def county_of(agency_name: str) -> str:
+    """The 县市区 a bureau serves, as the monthly statistics table names it: 常德市生态环境局澧县分局
+    -> 澧县, 宜春市高安生态环境局 -> 高安, 高安市生态环境局 -> 高安市, 常德市生态环境局 -> 常德市."""
+    name = re.sub(r"(?:生态环境|环境保护)(?:局|厅)", "|", agency_name, count=1)
+    head, _, tail = name.partition("|")
+    if tail.endswith("分局") and len(tail) > 2:
+        return tail[:-2]
+    # A county bureau named after its city: the part after the city's 市/州/盟.
+    m = re.match(r"^(.+?(?:省|自治区))?(.+?(?:自治州|市|盟|地区|州(?!市)))(.+)$", head)
+    if m and m.group(3):
+        return m.group(3)
+    return head

@@ -1,0 +1,68 @@
+"""The outputs rendered from a report: the filled 自查单, the annotated PDF, the 统计表.
+
+The report JSON is the source of truth; every other output is rendered from it (and, for the
+annotated PDF, from the original pages). `render_outputs` makes all of one case's outputs in
+memory and `write_outputs` writes them whole or not at all, so an adapter (CLI, service, watched
+folder, batch) never leaves half a set behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from checkers import RulePack
+from models.report import Report
+from service.outputs.sheet import SheetOptions, render_sheet
+
+OUTPUT_KINDS = ("report", "sheet", "annotated")
+STATISTICS_NAME = "案卷自查情况统计表.xlsx"
+
+
+def output_paths(pdf_name: str, outdir: Path) -> dict[str, Path]:
+    """Where one case file's outputs go (CONTRACT.md): NAME.report.json, NAME.自查单.docx, NAME.annotated.pdf."""
+    stem = Path(pdf_name).stem
+    return {
+        "report": outdir / f"{stem}.report.json",
+        "sheet": outdir / f"{stem}.自查单.docx",
+        "annotated": outdir / f"{stem}.annotated.pdf",
+    }
+
+
+def render_outputs(report: Report, pdf: Path, sheet: SheetOptions | None = None,
+                   pack: RulePack | None = None) -> dict[str, bytes]:
+    """Every output of one case file, in memory: kind -> bytes."""
+    from service.outputs.annotate import render_annotated
+
+    return {
+        "report": report.to_json().encode("utf-8"),
+        "sheet": render_sheet(report, sheet, pack),
+        "annotated": render_annotated(report, pdf),
+    }
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file in the same folder, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(outputs: dict[str, bytes], paths: dict[str, Path]) -> list[Path]:
+    """Write rendered outputs, each atomically; the report last, so a report on disk means a
+    complete set (a crash in between leaves older outputs or none, never a report without them)."""
+    order = [k for k in outputs if k != "report"] + (["report"] if "report" in outputs else [])
+    written = []
+    for kind in order:
+        write_atomic(paths[kind], outputs[kind])
+        written.append(paths[kind])
+    return written

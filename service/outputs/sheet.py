@@ -1,0 +1,213 @@
+"""The filled 案卷自查单 (附件1 of seed 000) as a Word document.
+
+The form's grid is five columns: a label, its value over two columns, a second label and its
+value for the six header rows; the 案卷审查 block under them (问题类型, 问题描述, 整改建议,
+整改情况) uses the same five, its first column merged down the twelve rows. The tool fills what
+it read and found; 整改情况, 是否完成整改 and the self-checker's signature are the person's.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from docx import Document as new_document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import _Cell
+
+from checkers import RulePack, load_pack
+from models.report import CATEGORIES, Report
+from service.outputs.common import (
+    by_category,
+    cn_date,
+    describe,
+    has_kind,
+    header_value,
+    review_items,
+    unread_items,
+)
+
+BODY_FONT = "宋体"  # SimSun: what the bureaus' forms are set in; viewers substitute a 宋体-like face
+TITLE_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+BODY_SIZE = Pt(10.5)  # 五号
+TITLE_SIZE = Pt(18)  # 小二
+# Column widths (cm) of the five-column grid, 17 cm in all inside A4's 2 cm side margins: the
+# findings column widest, the last wide enough for a date written out (2025年12月31日).
+WIDTHS = (2.4, 2.4, 5.6, 3.2, 3.4)
+
+ROW_HEIGHT = Cm(0.8)
+NO_PROBLEM = "未发现问题"
+NOT_CHECKED = "本项未自动审查，请人工审查"
+
+
+@dataclass
+class SheetOptions:
+    """What the person may give beforehand; left blank on the form otherwise."""
+
+    self_checker: str | None = None  # 自查人员
+    reported_on: str | None = None  # 系统填报时间, ISO date or free text
+
+
+def checked_categories(pack: RulePack) -> set[str]:
+    """The sheet rows some rule of the pack reports into; the others the tool does not judge."""
+    return {category for category, _kind in pack.codes.values()}
+
+
+def render_sheet(report: Report, options: SheetOptions | None = None, pack: RulePack | None = None) -> bytes:
+    """The 案卷自查单 of one case file, as .docx bytes."""
+    options = options or SheetOptions()
+    pack = pack or load_pack()
+    doc = new_document()
+    _page_setup(doc)
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(12)
+    _run(title, "案卷自查单", font=TITLE_FONT, size=TITLE_SIZE)
+
+    rows = 6 + 1 + len(CATEGORIES) + 4
+    table = doc.add_table(rows=rows, cols=5)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    # Word reads the cells' widths, LibreOffice the grid's: set both.
+    for column, width in zip(table.columns, WIDTHS, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        row.height = ROW_HEIGHT  # at least: rows with findings grow to fit
+        for cell, width in zip(row.cells, WIDTHS, strict=True):
+            cell.width = Cm(width)
+
+    case = report.case
+    header = [
+        ("立案号", header_value(report, case.case_number, "filing_approval"),
+         "立案时间", header_value(report, cn_date(case.filing_date), "filing_approval")),
+        ("告知书文号", header_value(report, case.notice_number, "notice"),
+         "下达时间", header_value(report, cn_date(case.notice_date), "notice")),
+        ("决定书文号", header_value(report, case.decision_number, "decision"),
+         "下达时间", header_value(report, cn_date(case.decision_date), "decision")),
+        ("当事人名称", case.party or "", "案卷类型", case.case_type or ""),
+        ("案由", case.cause or "", "系统填报时间", cn_date(options.reported_on) or ""),
+        ("承办人员", "、".join(case.officers), "自查人员", options.self_checker or ""),
+    ]
+    for i, (label, value, label2, value2) in enumerate(header):
+        _pair_row(table, i, label, value, label2, value2)
+
+    top = len(header)
+    block = table.cell(top, 0).merge(table.cell(top + len(CATEGORIES), 0))
+    _fill(block, "案卷审查", center=True)
+    for col, text in enumerate(("问题类型", "问题描述", "整改建议", "整改情况"), start=1):
+        _fill(table.cell(top, col), text, center=True)
+
+    checked = checked_categories(pack)
+    findings = by_category(report.findings)
+    reviews = by_category(report.review)
+    for i, category in enumerate(CATEGORIES, start=top + 1):
+        _fill(table.cell(i, 1), category, center=True)
+        found = findings[category]
+        lines = [f"{n}. [{f.kind}] {describe(f)}" for n, f in enumerate(found, 1)]
+        if not found:
+            lines = [NO_PROBLEM if category in checked else NOT_CHECKED]
+        if reviews[category]:
+            lines.append(f"（另有{len(reviews[category])}项待人工核实，见备注）")
+        _fill_lines(table.cell(i, 2), lines)
+        _fill_lines(table.cell(i, 3), [f"{n}. {f.suggestion}" for n, f in enumerate(found, 1)])
+        _fill(table.cell(i, 4), "")
+
+    after = top + 1 + len(CATEGORIES)
+    _pair_row(table, after, "是否存在合法性问题", "是" if has_kind(report, "合法性") else "否", "是否完成整改", "")
+    _pair_row(table, after + 1, "是否存在规范性问题", "是" if has_kind(report, "规范性") else "否", "是否完成整改", "")
+
+    _fill(table.cell(after + 2, 0), "案件自查\n人员意见", center=True)
+    opinion = table.cell(after + 2, 1).merge(table.cell(after + 2, 4))
+    _fill(opinion, "")
+    opinion.add_paragraph()
+    sign = opinion.add_paragraph()
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(sign, "签名: _____        年    月    日")
+    table.rows[after + 2].height = Cm(2.6)
+
+    _fill(table.cell(after + 3, 0), "备注", center=True)
+    _fill_lines(table.cell(after + 3, 1).merge(table.cell(after + 3, 4)), _remarks(report))
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _remarks(report: Report) -> list[str]:
+    lines: list[str] = []
+    unread = unread_items(report)
+    if unread:
+        lines.append("未能识读：")
+        lines += [f"{n}. {text}" for n, text in enumerate(unread, 1)]
+    review = review_items(report)
+    if review:
+        lines.append("以下情况未能确认，请人工核实（未计入上述问题）：")
+        lines += [f"{n}. {text}" for n, text in enumerate(review, 1)]
+    lines.append(f"本单由 casecheck 依规则包“{report.rule_pack or 'national'}”根据案卷《{report.file}》"
+                 f"（共{report.pages}页）自动填写，页码为该 PDF 的页序；整改情况、是否完成整改及签名由自查人员填写。")
+    return lines
+
+
+# -- layout helpers ----------------------------------------------------------------------------
+def _page_setup(doc) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    section.left_margin = section.right_margin = Cm(2.0)
+    normal = doc.styles["Normal"]
+    normal.font.name = LATIN_FONT
+    normal.font.size = BODY_SIZE
+    _east_asian(normal.element.get_or_add_rPr(), BODY_FONT)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.15
+
+
+def _east_asian(rpr, font: str) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), font)
+
+
+def _run(paragraph, text: str, font: str = BODY_FONT, size: Pt = BODY_SIZE, bold: bool = False) -> None:
+    run = paragraph.add_run(text)
+    run.font.size = size
+    run.font.bold = bold
+    run.font.name = LATIN_FONT
+    _east_asian(run._element.get_or_add_rPr(), font)
+
+
+def _fill(cell: _Cell, text: str, center: bool = False) -> None:
+    """One paragraph of text in a cell (replacing what was there), vertically centred."""
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    paragraph = cell.paragraphs[0]
+    for run in list(paragraph.runs):
+        run._element.getparent().remove(run._element)
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if text:
+        _run(paragraph, text)
+
+
+def _fill_lines(cell: _Cell, lines: list[str]) -> None:
+    """A paragraph per line: numbered findings read one under another."""
+    _fill(cell, lines[0] if lines else "")
+    for line in lines[1:]:
+        _run(cell.add_paragraph(), line)
+
+
+def _pair_row(table, row: int, label: str, value: str, label2: str, value2: str) -> None:
+    _fill(table.cell(row, 0), label, center=True)
+    _fill(table.cell(row, 1).merge(table.cell(row, 2)), value)
+    _fill(table.cell(row, 3), label2, center=True)
+    _fill(table.cell(row, 4), value2)

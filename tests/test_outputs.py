@@ -1,0 +1,226 @@
+"""The outputs read back: the 自查单 (python-docx), the 统计表 (openpyxl), the CLI that writes them.
+
+Over the bundled samples with known truth: demo-503 (born-digital; a decision number written with
+第 and an unsigned filing approval), demo-502 (born-digital; a notice's statement period cut short
+and a record with one officer) and demo-500 (a clean scan). Values are compared with the
+generator's truth, not with the report, so a field misread on the way would show here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from docx.shared import Cm
+
+from models.report import CATEGORIES, Evidence, Finding, Report
+from service.cli import main
+from service.outputs import output_paths
+from service.outputs.common import cn_date, describe, page_list
+from service.outputs.sheet import NO_PROBLEM, NOT_CHECKED, SheetOptions, render_sheet
+from service.outputs.statistics import COLUMNS, FOOTNOTES, StatisticsRow, render_statistics
+from service.pipeline import CheckOptions, check_pdf
+
+FIXED = Path(__file__).resolve().parent.parent / "samples" / "fixed"
+HEADER_LABELS = ["立案号", "告知书文号", "决定书文号", "当事人名称", "案由", "承办人员"]
+HEADER_LABELS2 = ["立案时间", "下达时间", "下达时间", "案卷类型", "系统填报时间", "自查人员"]
+FIRST_CATEGORY_ROW = 7  # six header rows, then the 案卷审查 heading row
+
+
+def truth_of(name: str) -> dict:
+    return json.loads((FIXED / f"{name}.truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, Report]:
+    """The three bundled samples checked by the pipeline (the scan takes ~20 s)."""
+    return {name: check_pdf(FIXED / f"{name}.pdf", CheckOptions(workers=2))
+            for name in ("demo-503-000", "demo-502-000", "demo-500-000")}
+
+
+def sheet_table(data: bytes):
+    document = docx.Document(io.BytesIO(data))
+    assert len(document.tables) == 1
+    return document, document.tables[0]
+
+
+def category_row(table, category: str) -> tuple[str, str, str]:
+    """(问题描述, 整改建议, 整改情况) of one of the twelve rows."""
+    r = FIRST_CATEGORY_ROW + CATEGORIES.index(category)
+    assert table.cell(r, 1).text == category
+    return table.cell(r, 2).text, table.cell(r, 3).text, table.cell(r, 4).text
+
+
+# -- the 自查单 -------------------------------------------------------------------------------
+def test_sheet_has_the_forms_grid_labels_and_page(reports: dict[str, Report]) -> None:
+    document, table = sheet_table(render_sheet(reports["demo-500-000"]))
+    assert document.paragraphs[0].text == "案卷自查单"
+    section = document.sections[0]
+    assert abs(section.page_width - Cm(21)) < Cm(0.01) and abs(section.page_height - Cm(29.7)) < Cm(0.01)
+    rpr = document.styles["Normal"].element.rPr
+    assert rpr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "宋体"
+    assert len(table.rows) == 6 + 1 + 12 + 4 and len(table.columns) == 5
+    assert [table.cell(r, 0).text for r in range(6)] == HEADER_LABELS
+    assert [table.cell(r, 3).text for r in range(6)] == HEADER_LABELS2
+    assert table.cell(6, 0).text == "案卷审查" and table.cell(18, 0).text == "案卷审查"  # merged down the block
+    assert [table.cell(6, c).text for c in range(1, 5)] == ["问题类型", "问题描述", "整改建议", "整改情况"]
+    assert [table.cell(FIRST_CATEGORY_ROW + i, 1).text for i in range(12)] == list(CATEGORIES)
+    assert table.cell(19, 0).text == "是否存在合法性问题" and table.cell(19, 3).text == "是否完成整改"
+    assert table.cell(20, 0).text == "是否存在规范性问题" and table.cell(20, 3).text == "是否完成整改"
+    assert table.cell(21, 0).text.replace("\n", "") == "案件自查人员意见"
+    assert table.cell(22, 0).text == "备注"
+
+
+def test_sheet_of_a_clean_case_answers_no_and_leaves_the_persons_cells_blank(reports: dict[str, Report]) -> None:
+    report = reports["demo-500-000"]
+    truth = truth_of("demo-500-000")["case"]
+    assert report.findings == []
+    _, table = sheet_table(render_sheet(report))
+    assert table.cell(0, 1).text == truth["case_number"]
+    assert table.cell(0, 4).text == cn_date(truth["filing_date"])
+    assert table.cell(1, 1).text == truth["notice_number"] and table.cell(1, 4).text == cn_date(truth["notice_date"])
+    assert table.cell(2, 1).text == truth["decision_number"]
+    assert table.cell(2, 4).text == cn_date(truth["decision_date"])
+    assert table.cell(3, 1).text == truth["party"] and table.cell(3, 4).text == truth["case_type"]
+    assert table.cell(4, 1).text == truth["cause"]
+    assert table.cell(5, 1).text == "、".join(truth["officers"])
+    assert table.cell(4, 4).text == "" and table.cell(5, 4).text == ""  # 系统填报时间, 自查人员: the person's
+    for category in CATEGORIES:
+        description, suggestion, done = category_row(table, category)
+        assert description.startswith((NO_PROBLEM, NOT_CHECKED)) and suggestion == "" and done == ""
+    assert category_row(table, "主体资格")[0] == NOT_CHECKED  # no rule judges it: said, not passed
+    assert table.cell(19, 1).text == "否" and table.cell(20, 1).text == "否"
+    assert table.cell(19, 4).text == "" and table.cell(20, 4).text == ""
+    assert "签名: _____" in table.cell(21, 1).text and "年    月    日" in table.cell(21, 1).text
+
+
+def test_sheet_of_a_defective_case_puts_each_finding_in_its_row_with_pages(reports: dict[str, Report]) -> None:
+    report = reports["demo-503-000"]
+    assert sorted(f.code for f in report.findings) == sorted(truth_of("demo-503-000")["defects"])
+    _, table = sheet_table(render_sheet(report, SheetOptions(self_checker="王自查", reported_on="2025-06-10")))
+    description, suggestion, done = category_row(table, "执法文书")
+    assert "[规范性]" in description and "常环澧罚〔2025〕第121号" in description and "第3–4页" in description
+    assert "常环澧罚〔2025〕121号" in suggestion and done == ""
+    description, suggestion, done = category_row(table, "内部审批表")
+    assert "[合法性]" in description and "负责人" in description and "第6页" in description
+    assert "签名" in suggestion and done == ""
+    assert category_row(table, "送达回证")[0] == NO_PROBLEM
+    assert table.cell(19, 1).text == "是" and table.cell(20, 1).text == "是"
+    assert table.cell(5, 4).text == "王自查" and table.cell(4, 4).text == "2025年6月10日"
+
+
+def test_sheet_remarks_list_unread_values_and_findings_to_review(reports: dict[str, Report]) -> None:
+    report = reports["demo-502-000"]
+    doubt = Finding(code="date.order", category="执法程序", kind="合法性", confidence=0.5,
+                    message="《行政处罚决定书》（第3页）日期早于送达", suggestion="核对日期",
+                    evidence=[Evidence(page=9, bbox=(10, 10, 50, 20), text="2023年8月2日")])
+    documents = [d.model_copy(update={"unreadable": {"date": "落款日期被印章遮盖"}}) if d.type == "notice" else d
+                 for d in report.documents]
+    doubted = report.model_copy(update={"review": [doubt], "documents": documents})
+    _, table = sheet_table(render_sheet(doubted))
+    remarks = table.cell(22, 1).text
+    assert "未能识读" in remarks and "落款日期被印章遮盖" in remarks
+    assert "请人工核实" in remarks and "日期早于送达（第9页）" in remarks
+    assert "另有1项待人工核实" in category_row(table, "执法程序")[0]
+    # The doubtful finding is not a problem on the form.
+    assert table.cell(19, 1).text == ("是" if any(f.kind == "合法性" for f in report.findings) else "否")
+
+
+def test_header_says_absent_or_unread_not_blank(reports: dict[str, Report]) -> None:
+    report = reports["demo-503-000"]
+    no_notice = report.model_copy(update={
+        "documents": [d for d in report.documents if d.type != "notice"],
+        "case": report.case.model_copy(update={"notice_number": None, "notice_date": None, "decision_date": None}),
+    })
+    _, table = sheet_table(render_sheet(no_notice))
+    assert table.cell(1, 1).text == "（卷内未见）" and table.cell(1, 4).text == "（卷内未见）"
+    assert table.cell(2, 4).text == "（未能识读）"  # the decision is there, its date was not read
+
+
+# -- wording ----------------------------------------------------------------------------------
+def test_page_list_and_dates() -> None:
+    assert page_list([3]) == "第3页"
+    assert page_list([7, 5, 6, 3, 3]) == "第3、5–7页"
+    assert page_list([1, 2]) == "第1、2页"
+    assert page_list([]) == ""
+    assert cn_date("2024-05-01") == "2024年5月1日" and cn_date(None) is None and cn_date("五月") == "五月"
+
+
+def test_describe_names_pages_the_message_does_not() -> None:
+    f = Finding(code="x", category="其他", kind="规范性", message="卷内未见备考表", suggestion="补",
+                evidence=[Evidence(page=2)])
+    assert describe(f) == "卷内未见备考表（第2页）"
+    g = f.model_copy(update={"message": "《送达回证》（第16页）未签名", "evidence": [Evidence(page=16)]})
+    assert describe(g) == g.message
+
+
+# -- the 统计表 -------------------------------------------------------------------------------
+def test_statistics_table_reads_back(reports: dict[str, Report]) -> None:
+    rows = [StatisticsRow.from_report(reports[name]) for name in ("demo-503-000", "demo-500-000")]
+    rows.append(StatisticsRow.failed("broken.pdf", "文件已损坏，无法打开"))
+    wb = openpyxl.load_workbook(io.BytesIO(render_statistics(rows, month=11)))
+    ws = wb.active
+    assert ws.cell(1, 1).value == "各执法中队 11 月案卷自查情况统计表"
+    assert [ws.cell(2, c).value for c in range(1, 10)] == [*COLUMNS[:7], None, COLUMNS[8]]
+    assert ws.cell(3, 7).value == "是否已自查" and ws.cell(3, 8).value == "是否合格"
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    assert {"A1:I1", "G2:H2", "A2:A3", "I2:I3"} <= merged
+
+    truth = truth_of("demo-503-000")["case"]
+    defective = [ws.cell(4, c).value for c in range(1, 10)]
+    assert defective[:8] == [1, "澧县", truth["decision_number"], truth["party"], truth["case_type"],
+                             truth["cause"], "是", "否"]
+    assert "合法性问题1项" in defective[8] and "规范性问题1项" in defective[8] and "demo-503-000.pdf" in defective[8]
+    clean = [ws.cell(5, c).value for c in range(1, 10)]
+    assert clean[0] == 2 and clean[1] == "泗洪" and clean[6:8] == ["是", "是"]
+    failed = [ws.cell(6, c).value for c in range(1, 10)]
+    assert failed[0] == 3 and failed[6] == "否" and failed[7] in (None, "") and "文件已损坏" in failed[8]
+    notes = [ws.cell(r, 1).value for r in range(8, 11)]
+    assert notes == list(FOOTNOTES)
+
+
+def test_statistics_title_blank_without_month() -> None:
+    ws = openpyxl.load_workbook(io.BytesIO(render_statistics([]))).active
+    assert ws.cell(1, 1).value == "各执法中队 ____ 月案卷自查情况统计表"
+
+
+# -- the command line -------------------------------------------------------------------------
+def test_check_writes_every_output_and_render_makes_them_again(tmp_path: Path) -> None:
+    pdf = FIXED / "demo-503-000.pdf"
+    out = tmp_path / "out"
+    assert main(["check", str(pdf), "-o", str(out), "-q", "--self-checker", "王自查"]) == 0
+    paths = output_paths(pdf.name, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths.values())
+    _, table = sheet_table(paths["sheet"].read_bytes())
+    assert table.cell(5, 4).text == "王自查"
+    assert paths["annotated"].read_bytes().startswith(b"%PDF")
+
+    again = tmp_path / "again"
+    assert main(["render", str(paths["report"]), "--pdf", str(pdf), "-o", str(again), "-q"]) == 0
+    assert sorted(p.name for p in again.iterdir()) == sorted([paths["sheet"].name, paths["annotated"].name])
+    _, table = sheet_table((again / paths["sheet"].name).read_bytes())
+    assert table.cell(5, 4).text == ""
+
+    xlsx = tmp_path / "stats.xlsx"
+    assert main(["stats", str(paths["report"]), "-o", str(xlsx), "--month", "5", "-q"]) == 0
+    ws = openpyxl.load_workbook(xlsx).active
+    assert ws.cell(4, 3).value == truth_of("demo-503-000")["case"]["decision_number"]
+
+
+def test_render_refuses_another_file_and_a_missing_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["check", str(FIXED / "demo-503-000.pdf"), "-o", str(out), "-q"]) == 0
+    report = out / "demo-503-000.report.json"
+    capsys.readouterr()
+    assert main(["render", str(report), "--pdf", str(FIXED / "demo-502-000.pdf"), "-o", str(tmp_path / "x")]) == 2
+    assert "sha256" in capsys.readouterr().err
+    assert main(["render", str(report), "-o", str(tmp_path / "x")]) == 2  # not beside the report
+    assert "--pdf" in capsys.readouterr().err
+    bad = tmp_path / "bad.report.json"
+    bad.write_text("{}", encoding="utf-8")
+    assert main(["render", str(bad), "-o", str(tmp_path / "x")]) == 2
+    assert not (tmp_path / "x").exists()
