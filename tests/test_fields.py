@@ -648,3 +648,32 @@ def test_accuracy_with_ocr_like_noise(digital_files: list[tuple[Path, Truth]]) -
     stats = _score(digital_files, noise_seed=2024)
     assert _rate(stats, KEY_TYPES, "number") >= 0.95
     assert _rate(stats, KEY_TYPES, "date") >= 0.95
+
+
+def test_officers_read_run_together_are_not_a_third_officer() -> None:
+    from extractors.fields.case import _spliced
+
+    names = ["吕浩", "郭远宏", "吕浩郭远"]
+    assert _spliced("吕浩郭远", names)
+    assert not _spliced("欧阳明华", ["欧阳明华", "张三"])  # a four-character name of its own
+    assert not _spliced("张立", ["张国", "肖立", "张立"])  # two characters: a name, whatever it shares
+
+
+def test_agency_and_the_county_the_table_names() -> None:
+    from extractors.fields.values import agency, county_of
+    from models.case import PageText, TextLine
+
+    page = PageText(page=1, width=595, height=842, source="ocr", lines=[
+        TextLine(text="常德市生态环境局澧县分局", bbox=(200, 60, 400, 80)),
+        TextLine(text="行政处罚决定书", bbox=(220, 90, 380, 110)),
+        TextLine(text="根据宜春市生态环境局的意见", bbox=(60, 300, 500, 320)),
+    ])
+    found = agency([page])
+    assert found is not None and found.value == "常德市生态环境局澧县分局"
+    assert county_of("常德市生态环境局澧县分局") == "澧县"
+    assert county_of("宜春市高安生态环境局") == "高安"
+    assert county_of("杭州市余杭区环境保护局") == "余杭区"
+    assert county_of("常德市生态环境局") == "常德市"
+    company = PageText(page=1, width=595, height=842, source="ocr", lines=[
+        TextLine(text="湖南某某环境保护科技有限公司", bbox=(200, 60, 400, 80))])
+    assert agency([company]) is None

@@ -90,7 +90,18 @@ def _officers(docs: Docs) -> list[str]:
         for fv in f.lists.get("officers", []):
             if fv.value not in names:
                 names.append(fv.value)
-    return names
+    return [n for n in names if not _spliced(n, names)]
+
+
+def _spliced(name: str, names: list[str]) -> bool:
+    """Two officers' names read as one (吕浩 郭远宏 -> 吕浩郭远): a name of four or more characters
+    whose head is part of one other name and whose tail is part of another. Chinese names have
+    two or three characters; a four-character one is rare and is kept unless it splits so."""
+    if len(name) < 4:
+        return False
+    others = [n for n in names if n != name and len(n) >= 2]
+    return any(name[:k] in a and name[k:] in b
+               for k in range(1, len(name)) for a in others for b in others if a != b)
 
 
 def _number_of_kind(docs: Docs, kind: str) -> str | None:

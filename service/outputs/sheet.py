@@ -81,8 +81,8 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
         column.width = Cm(width)
     for row in table.rows:
         row.height = ROW_HEIGHT  # at least: rows with findings grow to fit
-        for cell, width in zip(row.cells, WIDTHS, strict=True):
-            cell.width = Cm(width)
+    for i, unmerged in enumerate(table._cells):
+        unmerged.width = Cm(WIDTHS[i % len(WIDTHS)])
 
     case = report.case
     header = [
@@ -96,36 +96,51 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
         ("案由", case.cause or "", "系统填报时间", cn_date(options.reported_on) or ""),
         ("承办人员", "、".join(case.officers), "自查人员", options.self_checker or ""),
     ]
-    for i, (label, value, label2, value2) in enumerate(header):
-        _pair_row(table, i, label, value, label2, value2)
+    top = len(header)  # the 案卷审查 heading row
+    after = top + 1 + len(CATEGORIES)  # the two 是否存在…问题 rows, the opinion, 备注
+    answers = [
+        ("是否存在合法性问题", "是" if has_kind(report, "合法性") else "否", "是否完成整改", ""),
+        ("是否存在规范性问题", "是" if has_kind(report, "规范性") else "否", "是否完成整改", ""),
+    ]
 
-    top = len(header)
-    block = table.cell(top, 0).merge(table.cell(top + len(CATEGORIES), 0))
-    _fill(block, "案卷审查", center=True)
+    # Merge first, then take the grid once: python-docx rebuilds it on every table.cell() call.
+    for r in [*range(top), after, after + 1]:
+        table.cell(r, 1).merge(table.cell(r, 2))
+    table.cell(top, 0).merge(table.cell(top + len(CATEGORIES), 0))
+    for r in (after + 2, after + 3):
+        table.cell(r, 1).merge(table.cell(r, 4))
+    grid = table._cells
+    columns = len(WIDTHS)
+
+    def cell(r: int, c: int) -> _Cell:
+        return grid[r * columns + c]
+
+    for r, (label, value, label2, value2) in zip([*range(top), after, after + 1], header + answers, strict=True):
+        _fill(cell(r, 0), label, center=True)
+        _fill(cell(r, 1), value)
+        _fill(cell(r, 3), label2, center=True)
+        _fill(cell(r, 4), value2)
+
+    _fill(cell(top, 0), "案卷审查", center=True)
     for col, text in enumerate(("问题类型", "问题描述", "整改建议", "整改情况"), start=1):
-        _fill(table.cell(top, col), text, center=True)
-
+        _fill(cell(top, col), text, center=True)
     checked = checked_categories(pack)
     findings = by_category(report.findings)
     reviews = by_category(report.review)
-    for i, category in enumerate(CATEGORIES, start=top + 1):
-        _fill(table.cell(i, 1), category, center=True)
+    for r, category in enumerate(CATEGORIES, start=top + 1):
+        _fill(cell(r, 1), category, center=True)
         found = findings[category]
         lines = [f"{n}. [{f.kind}] {describe(f)}" for n, f in enumerate(found, 1)]
         if not found:
             lines = [NO_PROBLEM if category in checked else NOT_CHECKED]
         if reviews[category]:
             lines.append(f"（另有{len(reviews[category])}项待人工核实，见备注）")
-        _fill_lines(table.cell(i, 2), lines)
-        _fill_lines(table.cell(i, 3), [f"{n}. {f.suggestion}" for n, f in enumerate(found, 1)])
-        _fill(table.cell(i, 4), "")
+        _fill_lines(cell(r, 2), lines)
+        _fill_lines(cell(r, 3), [f"{n}. {f.suggestion}" for n, f in enumerate(found, 1)])
+        _fill(cell(r, 4), "")
 
-    after = top + 1 + len(CATEGORIES)
-    _pair_row(table, after, "是否存在合法性问题", "是" if has_kind(report, "合法性") else "否", "是否完成整改", "")
-    _pair_row(table, after + 1, "是否存在规范性问题", "是" if has_kind(report, "规范性") else "否", "是否完成整改", "")
-
-    _fill(table.cell(after + 2, 0), "案件自查\n人员意见", center=True)
-    opinion = table.cell(after + 2, 1).merge(table.cell(after + 2, 4))
+    _fill(cell(after + 2, 0), "案件自查\n人员意见", center=True)
+    opinion = cell(after + 2, 1)
     _fill(opinion, "")
     opinion.add_paragraph()
     sign = opinion.add_paragraph()
@@ -133,8 +148,8 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     _run(sign, "签名: _____        年    月    日")
     table.rows[after + 2].height = Cm(2.6)
 
-    _fill(table.cell(after + 3, 0), "备注", center=True)
-    _fill_lines(table.cell(after + 3, 1).merge(table.cell(after + 3, 4)), _remarks(report))
+    _fill(cell(after + 3, 0), "备注", center=True)
+    _fill_lines(cell(after + 3, 1), _remarks(report))
 
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -204,10 +219,3 @@ def _fill_lines(cell: _Cell, lines: list[str]) -> None:
     _fill(cell, lines[0] if lines else "")
     for line in lines[1:]:
         _run(cell.add_paragraph(), line)
-
-
-def _pair_row(table, row: int, label: str, value: str, label2: str, value2: str) -> None:
-    _fill(table.cell(row, 0), label, center=True)
-    _fill(table.cell(row, 1).merge(table.cell(row, 2)), value)
-    _fill(table.cell(row, 3), label2, center=True)
-    _fill(table.cell(row, 4), value2)
