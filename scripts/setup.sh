@@ -38,5 +38,5 @@ fi
 if [ "${1:-}" != "--no-demo" ]; then
   echo "setup: checking the bundled sample samples/fixed/demo-500-000.pdf (a scanned case file)"
   .venv/bin/casecheck check samples/fixed/demo-500-000.pdf -o out/demo
-  echo "setup: done. The report is out/demo/demo-500-000.report.json; more samples: samples/fixed/"
+  echo "setup: done. In out/demo: demo-500-000.report.json, demo-500-000.自查单.docx, demo-500-000.annotated.pdf; more samples: samples/fixed/"
 fi

@@ -62,3 +62,9 @@ def test_rotation_read_right(pipeline_corpus: list[tuple[Path, Truth, CaseFile]]
     assert turned, "the corpus should hold sideways and upside-down scans"
     right = sum(want == got for want, got in turned)
     assert right / len(turned) >= 0.95, turned
+
+
+def test_case_fields_for_the_sheet_header(score: Score) -> None:
+    # The 自查单's header (立案号 … 承办人员, and the bureau for the 统计表): each field exact.
+    assert score.case_fields.total >= 300
+    assert score.case_fields.rate >= 0.90, score.summary()

@@ -39,7 +39,7 @@ BODY_SIZE = Pt(10.5)  # 五号
 TITLE_SIZE = Pt(18)  # 小二
 # Column widths (cm) of the five-column grid, 17 cm in all inside A4's 2 cm side margins: the
 # findings column widest, the last wide enough for a date written out (2025年12月31日).
-WIDTHS = (2.4, 2.4, 5.6, 3.2, 3.4)
+WIDTHS = (2.4, 2.4, 5.4, 3.0, 3.8)
 
 ROW_HEIGHT = Cm(0.8)
 NO_PROBLEM = "未发现问题"
