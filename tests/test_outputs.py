@@ -224,3 +224,41 @@ def test_render_refuses_another_file_and_a_missing_one(tmp_path: Path, capsys: p
     bad.write_text("{}", encoding="utf-8")
     assert main(["render", str(bad), "-o", str(tmp_path / "x")]) == 2
     assert not (tmp_path / "x").exists()
+
+
+# -- the annotated PDF of the bundled samples ---------------------------------------------------
+def test_annotated_pdf_of_the_clean_scan_and_a_defective_file(reports: dict[str, Report]) -> None:
+    import pymupdf
+
+    from service.outputs.annotate import render_annotated
+
+    clean = pymupdf.open(stream=render_annotated(reports["demo-500-000"], FIXED / "demo-500-000.pdf"))
+    summary = clean.page_count - reports["demo-500-000"].pages
+    assert summary == 1
+    text = clean[0].get_text(sort=True)
+    assert "未发现问题" in text and truth_of("demo-500-000")["case"]["decision_number"] in text.replace("\n", "")
+    assert not any(list(page.annots()) for page in clean)
+
+    report = reports["demo-502-000"]
+    annotated = pymupdf.open(stream=render_annotated(report, FIXED / "demo-502-000.pdf"))
+    summary = annotated.page_count - report.pages
+    for number, finding in enumerate(report.findings, 1):
+        for evidence in finding.evidence:
+            page = annotated[summary + evidence.page - 1]
+            notes = [a.info["content"] for a in page.annots()]
+            assert any(n.startswith(f"F{number} [{finding.kind}]") and finding.suggestion in n for n in notes)
+
+
+def test_check_writes_nothing_when_an_output_cannot_be_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import service.outputs.annotate as annotate
+
+    def broken(*_args: object) -> bytes:
+        raise RuntimeError("simulated fault")
+
+    monkeypatch.setattr(annotate, "render_annotated", broken)
+    out = tmp_path / "out"
+    assert main(["check", str(FIXED / "demo-503-000.pdf"), "-o", str(out), "-q"]) == 1
+    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert len(err) == 1 and "demo-503-000.pdf" in err[0] and "simulated fault" in err[0]
+    assert not out.exists() or not any(out.iterdir())
