@@ -134,11 +134,13 @@ def test_header_says_absent_or_unread_not_blank(reports: dict[str, Report]) -> N
     report = reports["demo-503-000"]
     no_notice = report.model_copy(update={
         "documents": [d for d in report.documents if d.type != "notice"],
-        "case": report.case.model_copy(update={"notice_number": None, "notice_date": None, "decision_date": None}),
+        "case": report.case.model_copy(update={"notice_number": None, "notice_date": None, "decision_date": None,
+                                               "party": None, "officers": []}),
     })
     _, table = sheet_table(render_sheet(no_notice))
     assert table.cell(1, 1).text == "（卷内未见）" and table.cell(1, 4).text == "（卷内未见）"
     assert table.cell(2, 4).text == "（未能识读）"  # the decision is there, its date was not read
+    assert table.cell(3, 1).text == "（未能识读）" and table.cell(5, 1).text == "（未能识读）"
 
 
 # -- wording ----------------------------------------------------------------------------------

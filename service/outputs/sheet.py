@@ -23,6 +23,7 @@ from docx.table import _Cell
 from checkers import RulePack, load_pack
 from models.report import CATEGORIES, Report
 from service.outputs.common import (
+    UNREAD,
     by_category,
     cn_date,
     describe,
@@ -92,9 +93,9 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
          "下达时间", header_value(report, cn_date(case.notice_date), "notice")),
         ("决定书文号", header_value(report, case.decision_number, "decision"),
          "下达时间", header_value(report, cn_date(case.decision_date), "decision")),
-        ("当事人名称", case.party or "", "案卷类型", case.case_type or ""),
-        ("案由", case.cause or "", "系统填报时间", cn_date(options.reported_on) or ""),
-        ("承办人员", "、".join(case.officers), "自查人员", options.self_checker or ""),
+        ("当事人名称", case.party or UNREAD, "案卷类型", case.case_type or UNREAD),
+        ("案由", case.cause or UNREAD, "系统填报时间", cn_date(options.reported_on) or ""),
+        ("承办人员", "、".join(case.officers) or UNREAD, "自查人员", options.self_checker or ""),
     ]
     top = len(header)  # the 案卷审查 heading row
     after = top + 1 + len(CATEGORIES)  # the two 是否存在…问题 rows, the opinion, 备注
