@@ -114,14 +114,17 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"casecheck: {pdf.name}: not the file {report_path.name} was made from (sha256 differs)",
               file=sys.stderr)
         return 2
-    outdir = Path(args.output)
-    paths = output_paths(report.file, outdir)
-    try:
-        outputs = render_outputs(report, pdf, _sheet_options(args), rules)
-    except InputError as exc:
-        print(f"casecheck: {exc}", file=sys.stderr)
-        return 2
-    del outputs["report"]  # the report is the input here: never rewritten
+    if report.rule_pack and report.rule_pack != rules.name:
+        log.warning("%s was made under rule pack %r, the sheet is filled under %r (give it with --rules)",
+                    report_path.name, report.rule_pack, rules.name)
+    paths = output_paths(report.file, Path(args.output))
+    try:  # the report is the input here: never rewritten
+        outputs = render_outputs(report, pdf, _sheet_options(args), rules, kinds=("sheet", "annotated"))
+    except Exception as exc:
+        log.info("outputs of %s failed", pdf, exc_info=True)
+        print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {exc}); "
+              "rerun with -v for details", file=sys.stderr)
+        return 1
     for path in write_outputs(outputs, paths):
         if not args.quiet:
             print(f"  {path}")

@@ -31,15 +31,16 @@ def output_paths(pdf_name: str, outdir: Path) -> dict[str, Path]:
 
 
 def render_outputs(report: Report, pdf: Path, sheet: SheetOptions | None = None,
-                   pack: RulePack | None = None) -> dict[str, bytes]:
-    """Every output of one case file, in memory: kind -> bytes."""
+                   pack: RulePack | None = None, kinds: tuple[str, ...] = OUTPUT_KINDS) -> dict[str, bytes]:
+    """The outputs of one case file named in `kinds`, in memory: kind -> bytes."""
     from service.outputs.annotate import render_annotated
 
-    return {
-        "report": report.to_json().encode("utf-8"),
-        "sheet": render_sheet(report, sheet, pack),
-        "annotated": render_annotated(report, pdf),
+    makers = {
+        "report": lambda: report.to_json().encode("utf-8"),
+        "sheet": lambda: render_sheet(report, sheet, pack),
+        "annotated": lambda: render_annotated(report, pdf),
     }
+    return {kind: makers[kind]() for kind in kinds}
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -302,7 +302,7 @@ def _summary(report: Report, items: list[_Item],
     writer.heading(f"{next(sections)}、案件信息", 13.0, rule=True)
     label_width = writer.font.text_length("决定书日期：", 10.0)
     for attr, name in CASE_FIELDS:
-        value = getattr(report.case, attr, None)  # `agency` is an extension older models lack
+        value = getattr(report.case, attr)
         if isinstance(value, list):
             value = "、".join(value)
         runs = [_Run(f"{name}：", GREY), _Run(value) if value else _Run("未识别", GREY)]
