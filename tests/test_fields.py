@@ -677,3 +677,30 @@ def test_agency_and_the_county_the_table_names() -> None:
     company = PageText(page=1, width=595, height=842, source="ocr", lines=[
         TextLine(text="湖南某某环境保护科技有限公司", bbox=(200, 60, 400, 80))])
     assert agency([company]) is None
+
+
+def _officer_docs(*records: list[str]) -> list:
+    from models.case import DocumentFields, FieldValue
+
+    return [("inspection_record" if i == 0 else "inquiry_record",
+             DocumentFields(lists={"officers": [FieldValue(value=n, page=i + 1) for n in names]}))
+            for i, names in enumerate(records)]
+
+
+def test_case_officers_printed_on_several_records_win_over_stray_reads() -> None:
+    from extractors.fields.case import case_fields
+
+    docs = _officer_docs(["黎冬", "龚秀建", "记录大"], ["黎冬", "龚秀建", "页第"], ["黎冬", "龚秀建"])
+    assert case_fields(docs).officers == ["黎冬", "龚秀建"]
+    # One record only: nothing to confirm against, every name read is kept.
+    assert case_fields(_officer_docs(["张三", "李四", "王五"])).officers == ["张三", "李四", "王五"]
+
+
+def test_case_type_from_general_procedure_steps() -> None:
+    from extractors.fields.case import case_fields
+    from models.case import DocumentFields
+
+    general = [("filing_approval", DocumentFields()), ("investigation_report", DocumentFields()),
+               ("decision", DocumentFields())]
+    assert case_fields(general).case_type == "一般程序"
+    assert case_fields([("decision", DocumentFields())]).case_type is None  # a lone decision: unknown

@@ -76,21 +76,36 @@ def _case_type(docs: Docs) -> str | None:
         return stated
     # 简易程序 (当场处罚) has neither a written prior notice nor a 立案: a file holding a 事先告知书
     # with a 决定书 or a 立案审批表 followed, by its documents, 一般程序 (LAP arts 44, 51-57; DOMAIN §2).
+    # Likewise a 立案审批表, an investigation report, a legal review, a collective discussion or
+    # a statement record: two of them are steps of the general procedure (LAP ch. V §2), not of
+    # a 当场 decision.
     types = {t for t, _ in docs}
     if "notice" in types and types & {"decision", "filing_approval"}:
+        return "一般程序"
+    general = {"filing_approval", "investigation_report", "legal_review", "internal_approval", "statement_record"}
+    if len(types & general) >= 2:
         return "一般程序"
     return None
 
 
 def _officers(docs: Docs) -> list[str]:
+    """The case's officers (承办人员) from its records, in order of first appearance.
+
+    A record's officer field can pick up a misread signature or a footer (页第, 龚秀建共); the same
+    two officers, though, are printed on most records of a case. Where two or more names are
+    printed on more than one record, only those are kept."""
     names: list[str] = []
+    seen: dict[str, int] = {}
     for t, f in docs:
         if t not in ("inspection_record", "inquiry_record", "statement_record"):
             continue
-        for fv in f.lists.get("officers", []):
-            if fv.value not in names:
-                names.append(fv.value)
-    return [n for n in names if not _spliced(n, names)]
+        for name in dict.fromkeys(fv.value for fv in f.lists.get("officers", [])):
+            seen[name] = seen.get(name, 0) + 1
+            if name not in names:
+                names.append(name)
+    names = [n for n in names if not _spliced(n, names)]
+    confirmed = [n for n in names if seen[n] >= 2]
+    return confirmed if len(confirmed) >= 2 else names
 
 
 def _spliced(name: str, names: list[str]) -> bool:
