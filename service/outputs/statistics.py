@@ -8,6 +8,7 @@ per case file, and the form's three footnotes. A file that could not be checked 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,12 @@ FOOTNOTES = (
     "3、各执法中队每月 27 号前将本月辖区案卷自查情况进行统计，报送执法大队。",
 )
 FONT = "宋体"
+LINE_HEIGHT = 14.5  # points per line of 11-point text
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel's column units (one digit): a CJK character takes two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 @dataclass
@@ -54,8 +61,7 @@ class StatisticsRow:
         if standard:
             remarks.append(f"规范性问题{standard}项")
         if report.findings:
-            categories = list(dict.fromkeys(f.category for f in report.findings))
-            remarks[-1] += f"（{'、'.join(categories)}）"
+            remarks.append("涉及" + "、".join(dict.fromkeys(f.category for f in report.findings)))
         if report.review:
             remarks.append(f"{len(report.review)}项待人工核实")
         remarks.append(f"文件：{report.file}")
@@ -124,6 +130,9 @@ def render_statistics(rows: Sequence[StatisticsRow], month: int | str | None = N
             cell.font = body
             cell.border = border
             cell.alignment = left if col in (4, 6, 9) else center
+        # Neither openpyxl nor LibreOffice grows a row to its wrapped text: give it the lines it needs.
+        lines = max(math.ceil(_display_width(str(v)) / (w - 1)) for v, w in zip(values, WIDTHS, strict=True))
+        ws.row_dimensions[r].height = max(1, lines) * LINE_HEIGHT + 4
 
     r = 3 + len(rows) + 2
     for note in FOOTNOTES:
