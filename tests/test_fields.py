@@ -704,3 +704,20 @@ def test_case_type_from_general_procedure_steps() -> None:
                ("decision", DocumentFields())]
     assert case_fields(general).case_type == "一般程序"
     assert case_fields([("decision", DocumentFields())]).case_type is None  # a lone decision: unknown
+
+
+def test_officers_from_an_investigation_reports_account() -> None:
+    from extractors.fields.case import case_fields
+    from extractors.fields.documents import extract_fields
+    from models.case import PageText, TextLine
+
+    page = PageText(page=14, width=595, height=842, source="ocr", lines=[
+        TextLine(text="三、调查经过", bbox=(60, 100, 200, 115)),
+        TextLine(text="2025年3月4日，执法人员汪明德、段龙春对当事人进行了现场检查，制作了笔录。", bbox=(60, 120, 540, 135)),
+        TextLine(text="执法人员卢世和罗文琳于2025年3月5日调取了营业执照。", bbox=(60, 140, 540, 155)),
+    ])
+    report = extract_fields("investigation_report", [page.model_copy(update={"lines": page.lines[:2]})])
+    assert [fv.value for fv in report.lists["officers"]] == ["汪明德", "段龙春"]
+    assert case_fields([("investigation_report", report)]).officers == ["汪明德", "段龙春"]
+    two_char = page.model_copy(update={"lines": page.lines[2:]})
+    assert [fv.value for fv in extract_fields("investigation_report", [two_char]).lists["officers"]] == ["卢世", "罗文琳"]

@@ -93,7 +93,8 @@ def _officers(docs: Docs) -> list[str]:
 
     A record's officer field can pick up a misread signature or a footer (页第, 龚秀建共); the same
     two officers, though, are printed on most records of a case. Where two or more names are
-    printed on more than one record, only those are kept."""
+    printed on more than one record, only those are kept. Without records, the investigation
+    report's account (执法人员甲、乙对当事人进行了现场检查) names them."""
     names: list[str] = []
     seen: dict[str, int] = {}
     for t, f in docs:
@@ -105,6 +106,9 @@ def _officers(docs: Docs) -> list[str]:
                 names.append(name)
     names = [n for n in names if not _spliced(n, names)]
     confirmed = [n for n in names if seen[n] >= 2]
+    if not names:  # no record read (or none in the file): the investigation report's account
+        names = list(dict.fromkeys(fv.value for f in _of(docs, "investigation_report")
+                                   for fv in f.lists.get("officers", [])))
     return confirmed if len(confirmed) >= 2 else names
 
 

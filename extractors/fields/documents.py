@@ -502,6 +502,9 @@ def extract_fields(doc_type: str, pages: list[PageText]) -> DocumentFields:
         if t in RECORDS and not names:
             fields.unreadable["officers"] = "未读出执法人员姓名"
 
+    if t == "investigation_report" and (named := V.officers_in_prose(doc.pages)):
+        fields.lists["officers"] = named
+
     if t == "service_receipt":
         _receipt_values(doc, fields)
 

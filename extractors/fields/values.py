@@ -112,6 +112,28 @@ def officers(pages: Sequence[PageText]) -> tuple[list[FieldValue], list[FieldVal
     return names, ids
 
 
+# 执法人员汪明德、段龙春对当事人进行了现场检查: the officers named in an investigation report's
+# account of the investigation, a list of names ended by the verb or preposition that follows.
+_PROSE_OFFICERS = re.compile(
+    rf"(?:执法人员|调查人员|检查人员|办案人员)((?:[{CJK}]{{2,3}}[、和及])+[{CJK}]{{2,3}}?)"
+    r"(?=对|于|在|到|前往|依法|进行|向|赴|会同|共同|[，,。；;（(]|等)")
+
+
+def officers_in_prose(pages: Sequence[PageText]) -> list[FieldValue]:
+    """Officer names from prose (执法人员甲、乙对当事人…), for a case whose records are missing."""
+    names: list[FieldValue] = []
+    for page in pages:
+        for line in page.lines:
+            for m in _PROSE_OFFICERS.finditer(squeeze(line.text)):
+                for name in re.split(r"[、和及]", m.group(1)):
+                    if _NAME.match(name) and name not in _NOT_NAME and all(n.value != name for n in names):
+                        names.append(FieldValue(value=name, page=page.page, bbox=line.bbox, raw=line.text,
+                                                confidence=line.confidence))
+        if names:
+            return names
+    return names
+
+
 def _glue(region: str) -> tuple[str, list[int]]:
     """The region without the breaks that cut a value in two: a line break inside a number
     (4509819 / 20) or a name (韩志 / 娜（执法证号…), padding inside a two-character name (苏　琳);
