@@ -77,16 +77,11 @@ def _docs(report: Report, doc_type: str) -> list[DocumentRecord]:
     return [d for d in report.documents if d.type == doc_type]
 
 
-def header_value(report: Report, value: str | None, doc_type: str | None, field: str = "number") -> str:
-    """A header cell: the value read, else why there is none (the document absent or unread)."""
+def header_value(report: Report, value: str | None, doc_type: str) -> str:
+    """A header cell: the value read, else why there is none (no such document, or not read)."""
     if value:
         return value
-    if doc_type is None:
-        return UNREAD
-    docs = _docs(report, doc_type)
-    if not docs:
-        return NOT_IN_FILE
-    return UNREAD
+    return UNREAD if _docs(report, doc_type) else NOT_IN_FILE
 
 
 def unread_items(report: Report) -> list[str]:
