@@ -240,7 +240,9 @@ def test_annotated_pdf_of_the_clean_scan_and_a_defective_file(reports: dict[str,
     summary = clean.page_count - reports["demo-500-000"].pages
     assert summary == 1
     text = clean[0].get_text(sort=True)
-    assert "未发现问题" in text and truth_of("demo-500-000")["case"]["decision_number"] in text.replace("\n", "")
+    truth = truth_of("demo-500-000")["case"]
+    flat = text.replace("\n", "")
+    assert "未发现问题" in text and truth["decision_number"] in flat and cn_date(truth["decision_date"]) in flat
     assert not any(list(page.annots()) for page in clean)
 
     report = reports["demo-502-000"]

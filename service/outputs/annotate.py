@@ -17,6 +17,7 @@ import pymupdf
 
 from checkers.context import TYPE_NAMES
 from models.report import CATEGORIES, Finding, Report
+from service.outputs.common import cn_date
 
 log = logging.getLogger(__name__)
 
@@ -305,6 +306,8 @@ def _summary(report: Report, items: list[_Item],
         value = getattr(report.case, attr)
         if isinstance(value, list):
             value = "、".join(value)
+        elif attr.endswith("_date"):
+            value = cn_date(value)  # as the 自查单 writes it: 2024年5月11日
         runs = [_Run(f"{name}：", GREY), _Run(value) if value else _Run("未识别", GREY)]
         writer.paragraph(runs, indent=12.0, hang=label_width, after=0.0)
 
