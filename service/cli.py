@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,30 @@ from service.outputs.sheet import SheetOptions
 from service.pipeline import CheckOptions, check_pdf
 
 log = logging.getLogger("casecheck")
+
+
+def _usable_folder(outdir: Path) -> str | None:
+    """Why `outdir` cannot take the outputs (checked before a long OCR run), or None."""
+    if outdir.exists() and not outdir.is_dir():
+        return f"{outdir}: the output folder is a file"
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"{outdir}: the output folder cannot be made ({exc.strerror or exc})"
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        return f"{outdir}: the output folder is not writable"
+    return None
+
+
+def _write(outputs: dict[str, bytes], paths: dict[str, Path], name: str) -> bool:
+    """Write the outputs; a failure (disk full, permissions) is one line, not a traceback."""
+    try:
+        write_outputs(outputs, paths)
+    except OSError as exc:
+        print(f"casecheck: {name}: outputs could not be written ({exc.strerror or exc}: "
+              f"{exc.filename or ''})", file=sys.stderr)
+        return False
+    return True
 
 
 def _progress_bar(name: str, enabled: bool):
@@ -40,6 +65,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         rules = load_pack(args.rules)
     except RulePackError as exc:
         print(f"casecheck: {exc}", file=sys.stderr)
+        return 2
+    if why := _usable_folder(outdir):
+        print(f"casecheck: {why}", file=sys.stderr)
         return 2
     options = CheckOptions(
         read=ReadOptions(engine=args.engine, dpi=args.dpi, force_ocr=args.force_ocr),
@@ -71,7 +99,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {exc}); "
               "rerun with -v for details", file=sys.stderr)
         return 1
-    write_outputs(outputs, paths)
+    if not _write(outputs, paths, pdf.name):
+        return 1
     if not args.quiet:
         docs = len(report.documents)
         print(f"{pdf.name}: {report.pages} pages, {docs} documents, {len(report.findings)} findings, "
@@ -117,6 +146,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     if report.rule_pack and report.rule_pack != rules.name:
         log.warning("%s was made under rule pack %r, the sheet is filled under %r (give it with --rules)",
                     report_path.name, report.rule_pack, rules.name)
+    if why := _usable_folder(Path(args.output)):
+        print(f"casecheck: {why}", file=sys.stderr)
+        return 2
     paths = output_paths(report.file, Path(args.output))
     try:  # the report is the input here: never rewritten
         outputs = render_outputs(report, pdf, _sheet_options(args), rules, kinds=("sheet", "annotated"))
@@ -125,9 +157,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {exc}); "
               "rerun with -v for details", file=sys.stderr)
         return 1
-    for path in write_outputs(outputs, paths):
-        if not args.quiet:
-            print(f"  {path}")
+    if not _write(outputs, paths, pdf.name):
+        return 1
+    if not args.quiet:
+        for kind in outputs:
+            print(f"  {paths[kind]}")
     return 0
 
 
@@ -145,7 +179,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     target = Path(args.output)
     if target.is_dir() or not target.suffix:
         target = target / STATISTICS_NAME
-    write_atomic(target, render_statistics(rows, args.month))
+    try:
+        write_atomic(target, render_statistics(rows, args.month))
+    except OSError as exc:
+        print(f"casecheck: {target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return 1
     if not args.quiet:
         print(f"{len(rows)} case files: {target}")
     return 0

@@ -125,3 +125,13 @@ def test_rules_lists_every_code_with_its_row_and_basis(capsys: pytest.CaptureFix
         family = code if code in listed else code.rsplit(".", 1)[0] + ".<type>"
         assert family in listed, code
     assert "行政处罚法" in listed and "合法性" in listed and "规范性" in listed
+
+
+def test_output_folder_that_is_a_file_exits_2_before_reading(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "out"
+    taken.write_text("an archivist's notes", encoding="utf-8")
+    assert main(["check", str(BORN_DIGITAL), "-o", str(taken), "-q"]) == 2
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "is a file" in lines[0]
+    assert taken.read_text(encoding="utf-8") == "an archivist's notes"
