@@ -66,6 +66,9 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     pack = pack or load_pack()
     doc = new_document()
     _page_setup(doc)
+    doc.core_properties.title = f"案卷自查单 - {report.file}"
+    doc.core_properties.author = options.self_checker or "casecheck"
+    doc.core_properties.comments = f"casecheck, rule pack {report.rule_pack or 'national'}, sha256 {report.sha256}"
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -82,6 +85,9 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
         column.width = Cm(width)
     for row in table.rows:
         row.height = ROW_HEIGHT  # at least: rows with findings grow to fit
+        # A row is read whole: it moves to the next page rather than break (one taller than a page
+        # still breaks).
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for i, unmerged in enumerate(table._cells):
         unmerged.width = Cm(WIDTHS[i % len(WIDTHS)])
 
