@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 import pymupdf
@@ -118,18 +119,31 @@ def test_summary_page_comes_first_with_case_fields_and_findings(small_pdf: Path,
             assert out[summary + n].rotation == page.rotation
 
 
+def _item_links(out: pymupdf.Document, summary: int) -> list[dict]:
+    """Links of the findings and review items: those before the closing list of documents."""
+    links = []
+    for i in range(summary):
+        heading = out[i].search_for("卷内文书")
+        for link in out[i].get_links():
+            if heading and link["from"].y0 > heading[0].y0:
+                return links
+            links.append(link)
+        if heading:
+            break
+    return links
+
+
 def test_page_references_link_to_the_original_pages(small_pdf: Path, small_report: Report) -> None:
     out = pymupdf.open(stream=render_annotated(small_report, small_pdf))
     summary = _summary_count(out, 3)
-    targets = sorted(link["page"] for i in range(summary) for link in out[i].get_links()
-                     if link["kind"] == pymupdf.LINK_GOTO)
+    targets = sorted(link["page"] for link in _item_links(out, summary) if link["kind"] == pymupdf.LINK_GOTO)
     # F1 → 1, F2 → 2, F3 → 3, R1 → 1; F4's page 9 does not exist and gets no link.
     assert targets == sorted(summary + p - 1 for p in (1, 2, 3, 1))
     for i in range(summary):
         for link in out[i].get_links():
-            # The link covers the words "第N页" that name its target.
+            # The link covers the words "第N页" (a document's "第a–b页") that name its target.
             words = out[i].get_textbox(link["from"]).strip()
-            assert words == f"第{link['page'] - summary + 1}页"
+            assert re.fullmatch(f"第{link['page'] - summary + 1}(–[0-9]+)?页", words), words
 
 
 def test_evidence_boxed_in_kind_colours_with_comments(small_pdf: Path, small_report: Report,
@@ -216,8 +230,7 @@ def test_long_report_flows_onto_further_summary_pages(small_pdf: Path) -> None:
             # Wrapped inside the margins: nothing runs off the page's right or bottom edge.
             assert block[2] <= page.rect.width - 50 and block[3] <= page.rect.height - 20
         assert f"第 {i + 1} / {summary} 页" in page.get_text()
-    links = [link for i in range(summary) for link in out[i].get_links()]
-    assert len(links) == 36
+    assert len(_item_links(out, summary)) == 36
     assert sum(1 for page in out for a in page.annots() if a.type[1] == "Square") == 36
 
 
@@ -229,7 +242,7 @@ def test_clean_report_says_no_problems_and_adds_no_annotations(small_pdf: Path) 
     text = out[0].get_text(sort=True).replace("\n", "")
     assert "自查结论：未发现问题" in text and "问题 0 项" in text
     assert all(not list(page.annots()) for page in out)
-    assert not out[0].get_links()
+    assert not _item_links(out, 1)
     assert out.get_toc()[0] == [1, "案卷自查结果", 1]
 
 
@@ -277,7 +290,7 @@ def test_born_digital_sample(sample_report: Report) -> None:
                 assert _close(frame.rect * page.rotation_matrix, _padded(evidence.bbox))
 
     evidence_pages = {e.page for f in report.findings + report.review for e in f.evidence}
-    links = {link["page"] for i in range(summary) for link in out[i].get_links()}
+    links = {link["page"] for link in _item_links(out, summary)}
     assert links == {summary + p - 1 for p in evidence_pages}
     annotated = {n + 1 for n in range(report.pages) if list(out[summary + n].annots())}
     assert annotated == evidence_pages
@@ -288,3 +301,18 @@ def test_born_digital_sample(sample_report: Report) -> None:
     for number, finding in enumerate(report.findings, 1):
         entry = next(e for e in toc if e[0] == 2 and e[1].startswith(f"F{number} "))
         assert entry[2] == summary + min(e.page for e in finding.evidence)
+
+
+def test_summary_lists_the_documents_read_with_links(small_pdf: Path, small_report: Report) -> None:
+    out = pymupdf.open(stream=render_annotated(small_report, small_pdf))
+    summary = _summary_count(out, 3)
+    text = "".join(out[i].get_text(sort=True) for i in range(summary))
+    tail = text[text.index("卷内文书"):]
+    for record in small_report.documents:
+        first, last = record.pages
+        span = f"第{first}页" if first == last else f"第{first}–{last}页"
+        assert span in tail and (record.title or "") in tail
+    # The links after the findings' are the documents': one to each document's first page.
+    every = [link for i in range(summary) for link in out[i].get_links()]
+    documents = every[len(_item_links(out, summary)):]
+    assert [link["page"] for link in documents] == [summary + r.pages[0] - 1 for r in small_report.documents]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pymupdf
 
 from checkers.context import TYPE_NAMES
-from models.report import CATEGORIES, Finding, Report
+from models.report import CATEGORIES, DocumentRecord, Finding, Report
 from service.outputs.common import cn_date
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ CASE_FIELDS: tuple[tuple[str, str], ...] = (
     ("cause", "案由"),
     ("officers", "承办人员"),
 )
-SECTION_NUMERALS = "一二三四五六"
+SECTION_NUMERALS = "一二三四五六七"
 
 # A line breaks between any two CJK characters, but not inside a run of ASCII (a number, a code):
 # one unit is such a run with its trailing space, a lone space, or one other character.
@@ -241,6 +241,23 @@ def _page_runs(pages: list[int], page_count: int) -> list[_Run]:
     return runs
 
 
+def _document_runs(record: DocumentRecord, page_count: int) -> list[_Run]:
+    """'第3–4页 行政处罚决定书 宿环罚〔2023〕120号 2023年9月15日 已盖章', its pages a link."""
+    first, last = record.pages
+    span = f"第{first}页" if last <= first else f"第{first}–{last}页"
+    valid = 1 <= first <= page_count
+    runs = [_Run(span, LINK if valid else GREY, first if valid else None),
+            _Run(f"  {record.title or TYPE_NAMES.get(record.type, record.type)}")]
+    details = [record.number or "", cn_date(record.date) or ""]
+    if record.sealed is not None:
+        details.append("已盖章" if record.sealed else "未见印章")
+    if record.signed is not None:
+        details.append("已签名" if record.signed else "未见签名")
+    details += [f"{name}未能识读" for name in record.unreadable]
+    shown = "  ".join(d for d in details if d)
+    return [*runs, _Run(f"  {shown}", GREY)] if shown else runs
+
+
 _Block = tuple[list[_Run], dict[str, float]]  # a paragraph's runs and its layout arguments
 
 
@@ -327,6 +344,13 @@ def _summary(report: Report, items: list[_Item],
         writer.paragraph([_Run("无。", GREY)], indent=12.0)
     for category, group in _by_category(review):
         _write_group(writer, category, group, page_count)
+
+    # What the tool took the file to hold: a reviewer checks the findings against it.
+    writer.heading(f"{next(sections)}、卷内文书（识别结果）", 13.0, rule=True)
+    if not report.documents:
+        writer.paragraph([_Run("未识别出文书。", GREY)], indent=12.0)
+    for record in report.documents:
+        writer.paragraph(_document_runs(record, page_count), size=9.5, indent=12.0, after=1.0)
 
     writer.footers(Path(report.file).name)
     writer.flush()
