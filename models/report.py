@@ -123,6 +123,8 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     review: list[Finding] = Field(default_factory=list)
     rule_pack: str | None = None  # the rule pack the findings were made under (extension)
+    # The archive's own page number (卷内页码) read on each page, null where none was read (extension).
+    page_numbers: list[int | None] = Field(default_factory=list)
     timing: Timing | None = None
 
     model_config = ConfigDict(populate_by_name=True)

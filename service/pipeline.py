@@ -209,6 +209,7 @@ def build_report(case: CaseFile, rules: RulePack | None = None) -> Report:
         findings=checked.findings,
         review=checked.review,
         rule_pack=pack.name,
+        page_numbers=[p.archive_number for p in case.pages],
         timing=Timing(seconds=round(case.seconds, 3), ocr_pages=case.ocr_pages),
     )
 

@@ -17,7 +17,7 @@ import pymupdf
 
 from checkers.context import TYPE_NAMES
 from models.report import CATEGORIES, DocumentRecord, Finding, Report
-from service.outputs.common import cn_date
+from service.outputs.common import cn_date, page_number_note
 
 log = logging.getLogger(__name__)
 
@@ -332,6 +332,8 @@ def _summary(report: Report, items: list[_Item],
     counts = (f"页数 {report.pages} 页；文书 {len(report.documents)} 份；问题 {len(findings)} 项"
               f"（合法性 {legal} 项，规范性 {normative} 项）；待人工核实 {len(review)} 项")
     writer.paragraph([_Run(counts)], indent=12.0)
+    if note := page_number_note(report):  # the stamped numbers a reader of the paper file sees
+        writer.paragraph([_Run(note, GREY)], size=9.5, indent=12.0)
 
     writer.heading(f"{next(sections)}、问题清单（按自查表审查项目）", 13.0, rule=True)
     if not findings:

@@ -97,3 +97,38 @@ def unread_items(report: Report) -> list[str]:
 def review_items(report: Report) -> list[str]:
     """Findings the rules were not sure of, for a person to confirm: for 备注."""
     return [describe(f) for f in report.review]
+
+
+def page_number_runs(report: Report, shortest: int = 3) -> list[tuple[int, int, int]]:
+    """Where the PDF's page order and the archive's own numbers (卷内页码) run side by side:
+    (first PDF page, last PDF page, 卷内页码 of the first), for runs of at least `shortest` pages
+    whose numbers read one after another. A number misread or missing ends a run, so what is
+    shown is what the pages themselves say."""
+    runs: list[tuple[int, int, int]] = []
+    start: int | None = None
+    for index, number in enumerate([*report.page_numbers, None]):
+        page = index + 1
+        if start is not None:
+            expected = report.page_numbers[start - 1] + (page - start)  # type: ignore[operator]
+            if number == expected:
+                continue
+            if page - start >= shortest:
+                runs.append((start, page - 1, report.page_numbers[start - 1]))  # type: ignore[arg-type]
+            start = None
+        if number is not None:
+            start = page
+    # Two runs one offset apart by the same amount: the pages between them (numbers not read)
+    # carry the numbers between, so the runs are one.
+    merged: list[tuple[int, int, int]] = []
+    for first, last, number in runs:
+        if merged and merged[-1][2] - merged[-1][0] == number - first:
+            merged[-1] = (merged[-1][0], last, merged[-1][2])
+        else:
+            merged.append((first, last, number))
+    return merged
+
+
+def page_number_note(report: Report) -> str | None:
+    """'页码对照：第3–24页即卷内第1–22页' where the two differ, for 备注 and the summary."""
+    parts = [f"第{a}–{b}页即卷内第{n}–{n + b - a}页" for a, b, n in page_number_runs(report) if n != a]
+    return "页码对照（PDF 页序与卷内页码）：" + "；".join(parts) if parts else None

@@ -29,6 +29,7 @@ from service.outputs.common import (
     describe,
     has_kind,
     header_value,
+    page_number_note,
     review_items,
     unread_items,
 )
@@ -173,6 +174,8 @@ def _remarks(report: Report) -> list[str]:
     if review:
         lines.append("以下情况未能确认，请人工核实（未计入上述问题）：")
         lines += [f"{n}. {text}" for n, text in enumerate(review, 1)]
+    if note := page_number_note(report):
+        lines.append(note)
     lines.append(f"本单由 casecheck 依规则包“{report.rule_pack or 'national'}”根据案卷《{report.file}》"
                  f"（共{report.pages}页）自动填写，页码为该 PDF 的页序；整改情况、是否完成整改及签名由自查人员填写。")
     return lines
