@@ -8,10 +8,17 @@ import os
 import sys
 from pathlib import Path
 
-from checkers import RulePackError, load_pack
+from checkers import RulePack, RulePackError, load_pack
 from extractors.ingest import InputError, ReadOptions, sha256_of
 from models.report import Report
-from service.outputs import STATISTICS_NAME, output_paths, render_outputs, write_atomic, write_outputs
+from service.outputs import (
+    OUTPUT_KINDS,
+    STATISTICS_NAME,
+    output_paths,
+    render_outputs,
+    write_atomic,
+    write_outputs,
+)
 from service.outputs.sheet import SheetOptions
 from service.pipeline import CheckOptions, check_pdf
 
@@ -29,6 +36,18 @@ def _usable_folder(outdir: Path) -> str | None:
     if not os.access(outdir, os.W_OK | os.X_OK):
         return f"{outdir}: the output folder is not writable"
     return None
+
+
+def _render(report: Report, pdf: Path, args: argparse.Namespace, rules: RulePack,
+            kinds: tuple[str, ...]) -> dict[str, bytes] | None:
+    """The outputs in memory, or None after one line saying why (nothing is then written)."""
+    try:
+        return render_outputs(report, pdf, _sheet_options(args), rules, kinds=kinds)
+    except Exception as exc:  # a fault of ours: one line here, the trace in the log
+        log.info("outputs of %s failed", pdf, exc_info=True)
+        print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {exc}); "
+              "rerun with -v for details", file=sys.stderr)
+        return None
 
 
 def _write(outputs: dict[str, bytes], paths: dict[str, Path], name: str) -> bool:
@@ -92,14 +111,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if bar:
         bar.close()
     paths = output_paths(pdf.name, outdir)
-    try:
-        outputs = render_outputs(report, pdf, _sheet_options(args), rules)
-    except Exception as exc:  # nothing is written unless every output could be made
-        log.info("outputs of %s failed", pdf, exc_info=True)
-        print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {exc}); "
-              "rerun with -v for details", file=sys.stderr)
-        return 1
-    if not _write(outputs, paths, pdf.name):
+    outputs = _render(report, pdf, args, rules, OUTPUT_KINDS)
+    if outputs is None or not _write(outputs, paths, pdf.name):
         return 1
     if not args.quiet:
         docs = len(report.documents)
@@ -150,14 +163,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"casecheck: {why}", file=sys.stderr)
         return 2
     paths = output_paths(report.file, Path(args.output))
-    try:  # the report is the input here: never rewritten
-        outputs = render_outputs(report, pdf, _sheet_options(args), rules, kinds=("sheet", "annotated"))
-    except Exception as exc:
-        log.info("outputs of %s failed", pdf, exc_info=True)
-        print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {exc}); "
-              "rerun with -v for details", file=sys.stderr)
-        return 1
-    if not _write(outputs, paths, pdf.name):
+    # The report is the input here: never rewritten.
+    outputs = _render(report, pdf, args, rules, ("sheet", "annotated"))
+    if outputs is None or not _write(outputs, paths, pdf.name):
         return 1
     if not args.quiet:
         for kind in outputs:

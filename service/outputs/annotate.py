@@ -17,7 +17,7 @@ import pymupdf
 
 from checkers.context import TYPE_NAMES
 from models.report import CATEGORIES, DocumentRecord, Finding, Report
-from service.outputs.common import cn_date, page_number_note
+from service.outputs.common import cn_date, finding_pages, page_number_note
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class _Item:
         return f"{self.label} [{self.tag}] {f.category}\n{f.message}\n整改建议：{f.suggestion}"
 
     def pages(self) -> list[int]:
-        return sorted({e.page for e in self.finding.evidence})
+        return finding_pages(self.finding)
 
 
 def _items(report: Report) -> list[_Item]:
@@ -287,10 +287,9 @@ def _write_group(writer: _SummaryWriter, category: str, items: list[_Item], page
 
 
 def _by_category(items: list[_Item]) -> list[tuple[str, list[_Item]]]:
-    """Items grouped in the order of the self-check sheet's rows (unknown categories last)."""
-    order = list(CATEGORIES) + sorted({i.finding.category for i in items} - set(CATEGORIES))
-    return [(c, [i for i in items if i.finding.category == c]) for c in order
-            if any(i.finding.category == c for i in items)]
+    """Items grouped in the order of the self-check sheet's rows, rows without items left out."""
+    groups = [(c, [i for i in items if i.finding.category == c]) for c in CATEGORIES]
+    return [(c, group) for c, group in groups if group]
 
 
 def _summary(report: Report, items: list[_Item],
