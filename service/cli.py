@@ -12,7 +12,6 @@ from checkers import RulePack, RulePackError, load_pack
 from extractors.ingest import InputError, ReadOptions, sha256_of
 from models.report import Report
 from service.outputs import (
-    OUTPUT_KINDS,
     STATISTICS_NAME,
     output_paths,
     render_outputs,
@@ -20,7 +19,8 @@ from service.outputs import (
     write_outputs,
 )
 from service.outputs.sheet import SheetOptions
-from service.pipeline import CheckOptions, check_pdf
+from service.pipeline import CheckOptions
+from service.process import process_case
 
 log = logging.getLogger("casecheck")
 
@@ -95,25 +95,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     update, bar = _progress_bar(pdf.name, sys.stderr.isatty() and not args.quiet)
     try:
-        report = check_pdf(pdf, options, progress=update)
-    except InputError as exc:
+        outcome = process_case(pdf, outdir, options=options, sheet=_sheet_options(args), progress=update)
+    finally:
         if bar:
             bar.close()
-        print(f"casecheck: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # a fault of ours, not of the input: say so, keep the trace in the log
-        if bar:
-            bar.close()
-        log.info("check of %s failed", pdf, exc_info=True)
-        print(f"casecheck: {pdf.name}: internal error ({type(exc).__name__}: {exc}); rerun with -v for details",
-              file=sys.stderr)
-        return 1
-    if bar:
-        bar.close()
-    paths = output_paths(pdf.name, outdir)
-    outputs = _render(report, pdf, args, rules, OUTPUT_KINDS)
-    if outputs is None or not _write(outputs, paths, pdf.name):
-        return 1
+    if not outcome.ok or outcome.report is None:
+        hint = "; rerun with -v for details" if outcome.failure == "internal" else ""
+        print(f"casecheck: {outcome.error}{hint}", file=sys.stderr)
+        return 2 if outcome.failure == "input" else 1
+    report = outcome.report
     if not args.quiet:
         docs = len(report.documents)
         print(f"{pdf.name}: {report.pages} pages, {docs} documents, {len(report.findings)} findings, "
@@ -121,7 +111,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for finding in report.findings:
             pages = ",".join(str(p) for p in sorted({e.page for e in finding.evidence}))
             print(f"  [{finding.kind}] {finding.category}: {finding.message}" + (f" (p.{pages})" if pages else ""))
-        for kind, path in paths.items():
+        for kind, path in outcome.outputs.items():
             print(f"  {kind}: {path}")
     return 0
 
@@ -235,6 +225,17 @@ def _sheet_arguments(parser: argparse.ArgumentParser) -> None:
                         help="系统填报时间 on the 自查单, YYYY-MM-DD (default: blank)")
 
 
+def _lazy(module: str, function: str):
+    """A command function imported when the command runs, not when the parser is built."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        return int(getattr(importlib.import_module(module), function)(args))
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casecheck", description="行政处罚案卷自动自查")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -271,6 +272,36 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--county", default=None, help="县市区 for every row (default: from each case's agency)")
     stats.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     stats.set_defaults(func=cmd_stats)
+
+    # serve, watch and batch: their modules are imported only when the command runs (FastAPI,
+    # watchdog and Dask are slow to import and `check` needs none of them).
+    serve = sub.add_parser("serve", help="the HTTP service and its web page")
+    serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1; env CASECHECK_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8000; env CASECHECK_PORT)")
+    serve.add_argument("--data", default=None, metavar="DIR",
+                       help="where uploads, outputs and the job database live (default ./casecheck-data; "
+                            "env CASECHECK_DATA_DIR)")
+    serve.add_argument("--db", default=None, metavar="FILE", help="the job database (default DATA/jobs.sqlite3; env CASECHECK_DB)")
+    serve.add_argument("--workers", type=int, default=None, help="case files checked at once (default 2; env CASECHECK_WORKERS)")
+    serve.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
+    serve.set_defaults(func=_lazy("service.web.app", "cmd_serve"))
+
+    # -- watch (service/watch.py) --
+    watch = sub.add_parser("watch", help="a watched folder: each PDF dropped in is checked once")
+    watch.add_argument("inbox", nargs="?", default=None, help="the folder to watch")
+    watch.add_argument("-o", "--output", default=None, help="output folder (default: INBOX/out)")
+    watch.set_defaults(func=_lazy("service.watch", "cmd_watch"))
+    # -- end watch --
+
+    # -- batch (service/batch.py) --
+    batch = sub.add_parser("batch", help="check every PDF below an archive folder; statistics table and summary")
+    batch.add_argument("archive", help="the archive folder")
+    batch.add_argument("-o", "--output", default=None, help="output folder (default: ARCHIVE/casecheck-out)")
+    batch.add_argument("--workers", type=int, default=0, help="worker processes on this machine (default: one per core)")
+    batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on an existing Dask cluster instead, e.g. tcp://10.0.0.5:8786")
+    batch.set_defaults(func=_lazy("service.batch", "cmd_batch"))
+    # -- end batch --
 
     rules = sub.add_parser("rules", help="list the rules, their finding codes, sheet rows, kinds and legal basis")
     rules.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
