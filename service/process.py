@@ -48,9 +48,13 @@ class CaseOutcome(BaseModel):
 
 def process_case(pdf: Path, outdir: Path, *, options: CheckOptions | None = None,
                  sheet: SheetOptions | None = None, name: str | None = None,
-                 progress: ProgressCallback | None = None,
+                 output_name: str | None = None, progress: ProgressCallback | None = None,
                  kinds: tuple[str, ...] = OUTPUT_KINDS) -> CaseOutcome:
-    """Check `pdf` and write its outputs into `outdir` (named after `name`, default the PDF's).
+    """Check `pdf` and write its outputs into `outdir`.
+
+    `name` is the file as its owner knows it (the report's `file`; default the PDF's own name);
+    the outputs are named after `output_name` (default `name`): the HTTP service stores every
+    case under a fixed name so that an uploaded filename never becomes a path.
 
     The outputs are all rendered before the first is written and the report is written last, so
     a report on disk means a complete set; on any failure nothing new is left in `outdir`.
@@ -80,7 +84,7 @@ def process_case(pdf: Path, outdir: Path, *, options: CheckOptions | None = None
     except Exception as exc:
         log.info("outputs of %s failed", pdf, exc_info=True)
         return failed("internal", f"{name}: outputs could not be made ({type(exc).__name__}: {_one_line(exc)})")
-    paths = output_paths(name, Path(outdir))
+    paths = output_paths(output_name or name, Path(outdir))
     try:
         write_outputs(outputs, paths)
     except OSError as exc:

@@ -1,0 +1,312 @@
+"""`casecheck serve`: the HTTP API of CONTRACT.md and the reviewers' web page.
+
+Uploads are stored by content hash (a filename is never a path), queued in the job store and
+checked by `JobRunner`'s worker processes; the page polls a job for its progress and shows the
+findings when it is done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import logging
+import os
+import sys
+import tempfile
+import unicodedata
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.jobs import Job, JobStore
+from service.web.runner import JobRunner
+from service.web.settings import ServeSettings
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+CHUNK = 1 << 20
+# Downloads: the URL's name -> (output kind, the suffix the user's file gets, media type).
+DOWNLOADS = {
+    "report.json": ("report", ".report.json", "application/json"),
+    "sheet.docx": ("sheet", ".自查单.docx",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "annotated.pdf": ("annotated", ".annotated.pdf", "application/pdf"),
+}
+
+
+class ApiError(HTTPException):
+    """An error answered as `{"error": "..."}` with its status code."""
+
+
+def _store_of(request: Request) -> JobStore:
+    return request.app.state.store
+
+
+# Module level: FastAPI resolves the (postponed) annotations of routes in this module's namespace.
+Store = Annotated[JobStore, Depends(_store_of)]
+
+
+def create_app(settings: ServeSettings | None = None) -> FastAPI:
+    settings = settings or ServeSettings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        for folder in (settings.data_dir / "uploads", settings.data_dir / "outputs"):
+            folder.mkdir(parents=True, exist_ok=True)
+        store = JobStore(settings.db)
+        runner = JobRunner(store, settings)
+        runner.start()
+        app.state.store, app.state.runner = store, runner
+        log.info("casecheck serve: data in %s, %d workers", settings.data_dir, settings.workers)
+        try:
+            yield
+        finally:
+            runner.stop()
+
+    app = FastAPI(title="casecheck", version="1", lifespan=lifespan,
+                  description="行政处罚案卷自动自查: upload a case-file PDF, get its findings, 自查单 and annotated PDF.")
+    app.state.settings = settings
+
+    def authorized(request: Request) -> None:
+        if not settings.token:
+            return
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), settings.token.encode()):
+            raise ApiError(401, "a valid token is needed: Authorization: Bearer <token>",
+                           headers={"WWW-Authenticate": "Bearer"})
+
+    api = [Depends(authorized)]
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"error": f"invalid request ({problems})"}, status_code=422)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz(request: Request) -> dict[str, Any]:
+        store: JobStore = request.app.state.store
+        return {"status": "ok", "jobs": store.counts(), "workers": settings.workers}
+
+    @app.get("/api/meta", dependencies=api, summary="What the page needs: categories, document types, limits")
+    def meta() -> dict[str, Any]:
+        from checkers import load_pack
+        from checkers.context import TYPE_NAMES
+        from models.report import CATEGORIES
+        from service.outputs.sheet import checked_categories
+
+        pack = load_pack(settings.rules)
+        checked = checked_categories(pack)
+        return {"categories": list(CATEGORIES), "checked": [c for c in CATEGORIES if c in checked],
+                "type_names": TYPE_NAMES, "rule_pack": pack.name, "max_upload_mb": settings.max_upload_mb,
+                "max_pages": settings.max_pages}
+
+    @app.post("/api/cases", status_code=202, dependencies=api, summary="Upload a case file (PDF)")
+    def upload(request: Request, store: Store, file: Annotated[UploadFile, File(description="the case file")]
+               ) -> JSONResponse:
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > settings.max_upload_bytes + CHUNK:  # the form's own bytes are small
+            raise ApiError(413, f"the file is larger than {settings.max_upload_mb} MB")
+        name = display_name(file.filename)
+        stored, digest = _receive(file, settings)
+        job = store.by_hash(digest)
+        if job is not None and job.status != "failed":
+            stored.unlink(missing_ok=True)
+            return JSONResponse(_brief(job, duplicate=True), status_code=202)
+        pages = _validate(stored, name, settings)
+        source = settings.data_dir / "uploads" / f"{digest}.pdf"
+        os.replace(stored, source)
+        outdir = settings.data_dir / "outputs" / digest[:32]
+        job, _ = store.add(digest, name, str(source.resolve()), str(outdir.resolve()), total=pages,
+                           retry_failed=True)
+        request.app.state.runner.wake()
+        log.info("upload %s: %s, %d pages, %s", job.id, name, pages, digest[:12])
+        return JSONResponse(_brief(job), status_code=202)
+
+    @app.get("/api/cases", dependencies=api, summary="Recent case files")
+    def recent(store: Store, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
+        return [_brief(job) for job in store.recent(limit)]
+
+    @app.get("/api/cases/{job_id}", dependencies=api, summary="A case file's status, progress and report")
+    def status(job_id: str, store: Store) -> dict[str, Any]:
+        job = _job(store, job_id)
+        body = _brief(job)
+        body["report"] = None
+        if job.status == "done":
+            try:
+                body["report"] = json.loads(Path(job.outputs.get("report", "")).read_text("utf-8"))
+            except (OSError, ValueError):
+                raise ApiError(500, f"{job.name}: the report is missing from the data folder") from None
+        return body
+
+    @app.get("/api/cases/{job_id}/pages", dependencies=api, summary="Page sizes in PDF points, as displayed")
+    def page_sizes(job_id: str, store: Store) -> list[list[float]]:
+        job = _job(store, job_id)
+        return [list(size) for size in _page_sizes(job.source, job.sha256)]
+
+    @app.get("/api/cases/{job_id}/pages/{number}.png", dependencies=api, summary="A page as a picture")
+    def page_image(job_id: str, number: int, store: Store,
+                   width: Annotated[int, Query(ge=64, le=2000)] = 300) -> Response:
+        job = _job(store, job_id)
+        sizes = _page_sizes(job.source, job.sha256)
+        if not 1 <= number <= len(sizes):
+            raise ApiError(404, f"{job.name} has no page {number} (it has {len(sizes)})")
+        png = _render_page(job.source, number, width)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+    @app.get("/api/cases/{job_id}/{download}", dependencies=api, summary="report.json, sheet.docx or annotated.pdf")
+    def download(job_id: str, download: str, store: Store) -> FileResponse:
+        if download not in DOWNLOADS:
+            raise ApiError(404, f"no such output: {download} (report.json, sheet.docx, annotated.pdf)")
+        job = _job(store, job_id)
+        if job.status != "done":
+            raise ApiError(409, f"{job.name} is {job.status}: its outputs are not ready")
+        kind, suffix, media = DOWNLOADS[download]
+        path = Path(job.outputs.get(kind, ""))
+        if not path.is_file():
+            raise ApiError(500, f"{job.name}: the {download} is missing from the data folder")
+        return FileResponse(path, media_type=media, filename=Path(job.name).stem + suffix)
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+# -- uploads ------------------------------------------------------------------------------------
+def display_name(filename: str | None) -> str:
+    """The uploaded name, for showing and for the downloads' names only: its last part, printable."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()[:200]
+    if not name or name in {".", ".."}:
+        name = "upload.pdf"
+    return name
+
+
+def _receive(file: UploadFile, settings: ServeSettings) -> tuple[Path, str]:
+    """Copy the upload to a temporary file in the data folder, within the size limit; its sha256."""
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".part", dir=settings.data_dir / "uploads")
+    path = Path(tmp)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            head = file.file.read(1024)
+            if b"%PDF-" not in head:
+                raise ApiError(415, f"{display_name(file.filename)}: not a PDF file" if head
+                               else f"{display_name(file.filename)}: the file is empty")
+            chunk = head
+            while chunk:
+                size += len(chunk)
+                if size > settings.max_upload_bytes:
+                    raise ApiError(413, f"the file is larger than {settings.max_upload_mb} MB")
+                digest.update(chunk)
+                out.write(chunk)
+                chunk = file.file.read(CHUNK)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, digest.hexdigest()
+
+
+def _validate(stored: Path, name: str, settings: ServeSettings) -> int:
+    """Open the stored upload as a case file (pages countable, not encrypted...): its page count."""
+    from extractors.ingest import InputError, open_case_pdf
+
+    try:
+        doc = open_case_pdf(stored)
+    except InputError as exc:
+        stored.unlink(missing_ok=True)
+        message = str(exc).replace(stored.name, name)
+        raise ApiError(415 if "not a PDF" in message else 422, message) from None
+    pages = doc.page_count
+    doc.close()
+    if pages > settings.max_pages:
+        stored.unlink(missing_ok=True)
+        raise ApiError(413, f"{name}: {pages} pages, more than the {settings.max_pages} this service takes")
+    return pages
+
+
+# -- answers --------------------------------------------------------------------------------------
+def _job(store: JobStore, job_id: str) -> Job:
+    job = store.get(job_id) if len(job_id) <= 64 else None
+    if job is None:
+        raise ApiError(404, f"no case {job_id}")
+    return job
+
+
+def _brief(job: Job, duplicate: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": job.id,
+        "status": job.status,
+        "progress": {"done": job.done, "total": job.total},
+        "error": job.error,
+        "name": job.name,
+        "sha256": job.sha256,
+        "created": job.created,
+        "finished": job.finished,
+        "summary": job.summary or None,
+    }
+    if duplicate:
+        body["duplicate"] = True
+    return body
+
+
+@lru_cache(maxsize=64)
+def _page_sizes(source: str, sha256: str) -> tuple[tuple[float, float], ...]:
+    """Displayed page sizes (rotation applied), the frame the evidence boxes are given in."""
+    import pymupdf
+
+    with pymupdf.open(source) as doc:
+        return tuple((round(p.rect.width, 2), round(p.rect.height, 2)) for p in doc)
+
+
+def _render_page(source: str, number: int, width: int) -> bytes:
+    import pymupdf
+
+    with pymupdf.open(source) as doc:
+        page = doc[number - 1]
+        zoom = width / page.rect.width
+        pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        return pix.tobytes("png")
+
+
+# -- the command --------------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from checkers import RulePackError, load_pack
+
+    try:
+        settings = ServeSettings.from_env(host=args.host, port=args.port, data_dir=args.data, db_path=args.db,
+                                          workers=args.workers, rules=args.rules)
+        load_pack(settings.rules)  # a bad pack is refused now, not in every job
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except (ValueError, RulePackError, OSError) as exc:
+        print(f"casecheck: {exc}", file=sys.stderr)
+        return 2
+    if settings.host not in {"127.0.0.1", "localhost", "::1"} and not settings.token:
+        log.warning("serving on %s without CASECHECK_TOKEN: anyone who can reach it can upload and read cases",
+                    settings.host)
+    print(f"casecheck serve: http://{settings.host}:{settings.port}/ (data: {settings.data_dir.resolve()})",
+          file=sys.stderr)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info" if args.verbose
+                else "warning")
+    return 0
+

@@ -1,0 +1,175 @@
+"""The service's workers: queued jobs from the job store run in a bounded pool of processes.
+
+A dispatcher thread claims the oldest queued job whenever a worker is free and hands it to a
+worker process, which runs `process_case` and writes its progress (pages done of pages) and its
+end (done with outputs, or failed with a one-line reason) straight into the job store. Nothing
+runs on the request path. A job still running when the service stops stays `running` in the
+store and is queued again at the next start, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from service.jobs import Job, JobStore, outcome_summary
+from service.web.settings import ServeSettings
+
+log = logging.getLogger(__name__)
+
+OUTPUT_STEM = "case.pdf"  # every job's outputs are named after this, in the job's own folder
+MAX_ATTEMPTS = 2  # a job whose worker process died twice is failed, not retried forever
+PROGRESS_INTERVAL = 0.25  # seconds between progress writes to the store
+
+
+class JobRunner:
+    """Runs the store's queued jobs, `settings.workers` at a time."""
+
+    def __init__(self, store: JobStore, settings: ServeSettings) -> None:
+        self.store = store
+        self.settings = settings
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._running: dict[str, Future] = {}
+        self._executor: Executor | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- life ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        resumed = self.store.requeue_interrupted()
+        for job in resumed:
+            log.info("resuming %s (%s), interrupted by the last stop", job.id, job.name)
+        self._executor = self._new_executor()
+        self._thread = threading.Thread(target=self._dispatch, name="casecheck-dispatch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop at once: jobs in flight stay `running` and are resumed at the next start."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=5)
+        executor, self._executor = self._executor, None
+        if isinstance(executor, ProcessPoolExecutor):
+            # No public way to stop a busy worker before Python 3.14: end them, the jobs resume.
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.terminate()
+        if executor:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+    def wake(self) -> None:
+        """A job was queued: look now rather than at the next tick."""
+        self._wake.set()
+
+    @property
+    def busy(self) -> int:
+        with self._lock:
+            return len(self._running)
+
+    # -- dispatching --------------------------------------------------------------------------
+    def _new_executor(self) -> Executor:
+        if self.settings.in_process:
+            return ThreadPoolExecutor(self.settings.workers, thread_name_prefix="casecheck-job")
+        threads = max(1, (os.cpu_count() or 1) // self.settings.workers)
+        return ProcessPoolExecutor(self.settings.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(threads,))
+
+    def _dispatch(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            while self.busy < self.settings.workers and not self._stopping.is_set():
+                job = self.store.claim_next()
+                if job is None:
+                    break
+                self._submit(job)
+            self._wake.wait(timeout=1.0)
+
+    def _submit(self, job: Job) -> None:
+        assert self._executor is not None
+        log.info("job %s (%s): started", job.id, job.name)
+        try:
+            future = self._executor.submit(run_job, str(self.store.path), job.id, self._job_args(job))
+        except (BrokenProcessPool, RuntimeError):
+            self._restart_executor()
+            future = self._executor.submit(run_job, str(self.store.path), job.id, self._job_args(job))
+        with self._lock:
+            self._running[job.id] = future
+        future.add_done_callback(lambda f, job=job: self._finished(job, f))
+
+    def _job_args(self, job: Job) -> dict[str, object]:
+        return {"source": job.source, "outdir": job.outdir, "name": job.name, "rules": self.settings.rules,
+                "engine": self.settings.engine, "dpi": self.settings.dpi}
+
+    def _finished(self, job: Job, future: Future) -> None:
+        with self._lock:
+            self._running.pop(job.id, None)
+        if self._stopping.is_set():
+            return  # the job stays `running`: resumed at the next start
+        exc = future.exception() if not future.cancelled() else None
+        if exc is not None:
+            # The worker process died (killed, out of memory) or the job raised past process_case.
+            log.error("job %s (%s): worker failed: %s", job.id, job.name, exc)
+            if job.attempts < MAX_ATTEMPTS:
+                self.store.requeue(job.id)
+            else:
+                self.store.fail(job.id, f"{job.name}: the worker stopped while checking it "
+                                        f"({type(exc).__name__}); it was tried {job.attempts} times", "internal")
+            if isinstance(exc, BrokenProcessPool):
+                self._restart_executor()
+        else:
+            done = self.store.get(job.id)
+            log.info("job %s (%s): %s", job.id, job.name, done.status if done else "gone")
+        self._wake.set()
+
+    def _restart_executor(self) -> None:
+        with self._lock:
+            old, self._executor = self._executor, self._new_executor()
+        if old:
+            old.shutdown(wait=False, cancel_futures=True)
+
+
+# -- in the worker process ----------------------------------------------------------------------
+_stores: dict[str, JobStore] = {}
+
+
+def _init_worker(threads: int) -> None:
+    from service.pipeline import _init_file_worker
+
+    _init_file_worker(threads)
+
+
+def run_job(db_path: str, job_id: str, args: dict) -> None:
+    """Check one job's file and record what became of it in the store (runs in a worker)."""
+    from checkers import load_pack
+    from extractors.ingest import ReadOptions
+    from service.pipeline import CheckOptions
+    from service.process import process_case
+
+    store = _stores.get(db_path) or _stores.setdefault(db_path, JobStore(Path(db_path)))
+    last = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done == total or now - last >= PROGRESS_INTERVAL:
+            last = now
+            store.progress(job_id, done, total)
+
+    options = CheckOptions(read=ReadOptions(engine=args["engine"], dpi=args["dpi"]), workers=1,
+                           rules=load_pack(args["rules"]))
+    outcome = process_case(Path(args["source"]), Path(args["outdir"]), options=options, name=args["name"],
+                           output_name=OUTPUT_STEM, progress=progress)
+    if outcome.ok and outcome.report is not None:
+        report = outcome.report
+        summary = outcome_summary(report.pages, report.findings, len(report.review))
+        summary["seconds"] = outcome.seconds
+        store.finish(job_id, outcome.outputs, summary)
+    else:
+        store.fail(job_id, outcome.error or f"{args['name']}: failed", outcome.failure or "internal")

@@ -1,0 +1,67 @@
+"""The HTTP service's settings: command-line options over `CASECHECK_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a whole number") from None
+
+
+@dataclass
+class ServeSettings:
+    host: str = "127.0.0.1"  # loopback unless told otherwise: case files are personal data
+    port: int = 8000
+    data_dir: Path = Path("casecheck-data")
+    db_path: Path | None = None  # default data_dir / jobs.sqlite3
+    workers: int = 2  # case files checked at once, each in its own process
+    max_upload_mb: int = 200
+    max_pages: int = 800
+    token: str | None = None  # with a token, every /api/ call needs `Authorization: Bearer <token>`
+    rules: str | None = None  # a rule pack laid over the national one
+    engine: str | None = None
+    dpi: int = 150
+    # In-process (threads) instead of worker processes: for tests and debugging only.
+    in_process: bool = field(default=False, repr=False)
+
+    @property
+    def db(self) -> Path:
+        return self.db_path or self.data_dir / "jobs.sqlite3"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> ServeSettings:
+        """Settings from `CASECHECK_*` variables; `overrides` that are not None win."""
+        env = os.environ
+        settings = cls(
+            host=env.get("CASECHECK_HOST") or cls.host,
+            port=_env_int("CASECHECK_PORT", cls.port),
+            data_dir=Path(env.get("CASECHECK_DATA_DIR") or cls.data_dir),
+            db_path=Path(env["CASECHECK_DB"]) if env.get("CASECHECK_DB") else None,
+            workers=_env_int("CASECHECK_WORKERS", cls.workers),
+            max_upload_mb=_env_int("CASECHECK_MAX_UPLOAD_MB", cls.max_upload_mb),
+            max_pages=_env_int("CASECHECK_MAX_PAGES", cls.max_pages),
+            token=env.get("CASECHECK_TOKEN") or None,
+            rules=env.get("CASECHECK_RULES") or None,
+            engine=env.get("CASECHECK_OCR_ENGINE") or None,
+        )
+        for key, value in overrides.items():
+            if value is not None:
+                setattr(settings, key, Path(value) if key in {"data_dir", "db_path"} else value)
+        if settings.workers < 1:
+            raise ValueError("workers must be at least 1")
+        if settings.max_upload_mb < 1 or settings.max_pages < 1:
+            raise ValueError("upload limits must be positive")
+        return settings
