@@ -112,7 +112,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         pack = load_pack(settings.rules)
         checked = checked_categories(pack)
         return {"categories": list(CATEGORIES), "checked": [c for c in CATEGORIES if c in checked],
-                "type_names": TYPE_NAMES, "rule_pack": pack.name, "max_upload_mb": settings.max_upload_mb,
+                "type_names": TYPE_NAMES, "rule_pack": pack.name, "rule_pack_title": pack.title,
+                "max_upload_mb": settings.max_upload_mb,
                 "max_pages": settings.max_pages}
 
     @app.post("/api/cases", status_code=202, dependencies=api, summary="Upload a case file (PDF)")

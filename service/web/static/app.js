@@ -381,7 +381,7 @@ async function init() {
   window.addEventListener("hashchange", route);
   try {
     meta = await json("/api/meta");
-    $("#limits").textContent = `仅限 PDF 文件，单个不超过 ${meta.max_upload_mb} MB、${meta.max_pages} 页 · 审查标准：${meta.rule_pack}`;
+    $("#limits").textContent = `仅限 PDF 文件，单个不超过 ${meta.max_upload_mb} MB、${meta.max_pages} 页 · 审查标准：${meta.rule_pack_title || meta.rule_pack}`;
   } catch { /* the page still works without it */ }
   refreshRecent();
   route();

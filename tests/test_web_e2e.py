@@ -1,0 +1,144 @@
+"""The web page end to end: Debian's Chromium, driven by Playwright, against a real `casecheck serve`.
+
+Playwright never downloads a browser here: it launches /usr/bin/chromium, which
+`scripts/setup.sh` installs. Set CASECHECK_SCREENSHOTS=DIR to keep the screenshots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXED = ROOT / "samples" / "fixed"
+CHROMIUM = Path("/usr/bin/chromium")
+# A closed network: without these Chromium keeps trying to reach Google's services.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (./scripts/setup.sh installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("serve-data")
+    port = free_port()
+    casecheck = Path(sys.executable).with_name("casecheck")
+    process = subprocess.Popen([str(casecheck), "serve", "--port", str(port), "--data", str(data), "--workers", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
+                assert json.load(answer)["status"] == "ok"
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(f"casecheck serve did not start: {process.stdout.read() if process.stdout else ''}")
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def keep(page, name: str) -> None:
+    folder = os.environ.get("CASECHECK_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / name), full_page=True)
+
+
+def test_upload_on_the_page_shows_the_findings(server: str, browser, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    requests_out = []
+    page.on("request", lambda r: requests_out.append(r.url) if not r.url.startswith(server) else None)
+    page.goto(server + "/")
+    assert page.locator("h1").inner_text() == "行政处罚案卷自动自查"
+    page.locator("#file").set_input_files(str(FIXED / "demo-503-000.pdf"))
+
+    # Two injected defects: one finding card each, under their sheet rows.
+    page.locator(".finding").nth(1).wait_for(timeout=90_000)
+    truth = json.loads((FIXED / "demo-503-000.truth.json").read_text("utf-8"))
+    codes = sorted(page.locator(".category .finding .code").all_inner_texts())
+    assert codes == sorted(truth["defects"])
+    assert "审查完成" in page.locator("#job-status").inner_text()
+    assert page.locator(".chip.legality").inner_text() == "合法性问题 1"
+    assert page.locator(".category").count() == 12
+    open_rows = page.locator(".category.has .category-name").all_inner_texts()
+    assert open_rows and all(row in {"执法程序", "事实证据", "执法文书", "内部审批表", "送达回证", "相关记录", "案卷归档",
+                                     "现场笔录", "调查报告"} for row in open_rows)
+    assert page.locator("#fields dd").first.inner_text() == truth["case"]["case_number"]
+
+    # Each finding with evidence shows its page with the evidence box drawn on it.
+    thumb = page.locator(".category .finding .thumb").first
+    thumb.locator("img").wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('.thumb img')].every(i => i.complete && i.naturalWidth > 0)")
+    assert page.locator(".category .finding .box").count() >= 1
+    keep(page, "findings.png")
+
+    # The page viewer opens on the evidence page and pages through the file.
+    thumb.click()
+    viewer = page.locator("#viewer")
+    viewer.wait_for(state="visible")
+    title = page.locator("#viewer-title").inner_text()
+    assert title.startswith("第 ") and "/ 23 页" in title
+    page.wait_for_function("() => { const i = document.querySelector('#viewer-frame img'); return i && i.complete && i.naturalWidth > 0 }")
+    keep(page, "viewer.png")
+    page.locator("#next").click()
+    assert page.locator("#viewer-title").inner_text() != title
+    page.locator("#close").click()
+
+    # The downloads are offered and the case is in the recent list.
+    with page.expect_download() as download:
+        page.locator("[data-download='sheet.docx']").click()
+    assert download.value.suggested_filename == "demo-503-000.自查单.docx"
+    assert page.locator("#recent li a").first.inner_text() == "demo-503-000.pdf"
+    assert requests_out == []  # nothing fetched from outside the service
+    page.close()
+
+
+def test_a_bad_file_is_refused_on_the_page(server: str, browser, tmp_path: Path) -> None:
+    fake = tmp_path / "扫描件.pdf"
+    fake.write_bytes(b"this is not a pdf at all")
+    page = browser.new_page(locale="zh-CN")
+    page.goto(server + "/")
+    page.locator("#file").set_input_files(str(fake))
+    error = page.locator("#upload-error")
+    error.wait_for(state="visible", timeout=20_000)
+    assert error.inner_text() == "扫描件.pdf: not a PDF file"
+    page.close()
+
+
+def test_no_browser_was_downloaded() -> None:
+    cache = Path.home() / ".cache" / "ms-playwright"
+    assert not cache.exists() or not any(p.name.startswith("chromium") for p in cache.iterdir()), (
+        "a Playwright browser download was found; the tests use /usr/bin/chromium")
+    assert shutil.which("chromium") or CHROMIUM.exists()
