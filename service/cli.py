@@ -290,6 +290,36 @@ def build_parser() -> argparse.ArgumentParser:
     watch = sub.add_parser("watch", help="a watched folder: each PDF dropped in is checked once")
     watch.add_argument("inbox", nargs="?", default=None, help="the folder to watch")
     watch.add_argument("-o", "--output", default=None, help="output folder (default: INBOX/out)")
+    watch.add_argument("--processed", default=None, metavar="DIR",
+                       help="where originals go once checked (default: INBOX/processed)")
+    watch.add_argument("--failed", default=None, metavar="DIR",
+                       help="where files that cannot be checked go, with NAME.reason.txt (default: INBOX/failed)")
+    watch.add_argument("--db", default=None, metavar="FILE",
+                       help="the watcher's database (default: OUT/.casecheck-watch/jobs.sqlite3); "
+                            "keep it on a local disk when OUT is a network share")
+    watch.add_argument("--workers", type=int, default=0,
+                       help="files checked at once (default: one per core, at most 4; 1: in the watcher's process)")
+    watch.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
+                       help="a file is read once its size and time stay unchanged this long (default 2)")
+    watch.add_argument("--poll", action="store_true",
+                       help="rescan the folder instead of waiting for file-system events "
+                            "(automatic on network shares and where events are not available)")
+    watch.add_argument("--poll-interval", type=float, default=5.0, metavar="SECONDS",
+                       help="seconds between rescans when polling (default 5)")
+    watch.add_argument("--rescan", type=float, default=60.0, metavar="SECONDS",
+                       help="seconds between full rescans beside events, for events missed (default 60)")
+    watch.add_argument("--once", action="store_true", help="check what is in INBOX now, then exit (cron)")
+    watch.add_argument("--status", action="store_true",
+                       help="print counts, recent failures and files waiting, then exit (no watcher is started)")
+    watch.add_argument("--json", action="store_true", help="with --status: print it as JSON")
+    watch.add_argument("--outputs", default=None, metavar="KINDS",
+                       help="outputs to write, comma-separated: report,sheet,annotated (default: all)")
+    watch.add_argument("--engine", default=None, help="OCR engine (as for check)")
+    watch.add_argument("--dpi", type=int, default=150, help="resolution pages are read at (default 150)")
+    watch.add_argument("--force-ocr", action="store_true", help="OCR pages even when they have a text layer")
+    watch.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
+    watch.add_argument("-q", "--quiet", action="store_true", help="log failures and problems only, not a line per file")
+    _sheet_arguments(watch)
     watch.set_defaults(func=_lazy("service.watch", "cmd_watch"))
     # -- end watch --
 

@@ -52,7 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise AssertionError(f"casecheck serve did not start: {process.stdout.read() if process.stdout else ''}")
+                raise AssertionError(f"casecheck serve did not start: {process.stdout.read() if process.stdout else ''}") from None
             time.sleep(0.2)
     yield url
     process.terminate()
