@@ -8,9 +8,7 @@ sees two writers and a worker that dies leaves nothing half-recorded.
 from __future__ import annotations
 
 import logging
-import os
 import signal
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from service.outputs import OUTPUT_KINDS
 from service.outputs.sheet import SheetOptions
 from service.pipeline import CheckOptions, _init_file_worker
 from service.process import process_case
+from service.worker_process import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -109,21 +108,4 @@ def init_worker_process(threads: int, watcher_pid: int) -> None:
     # finished (first signal) or abandoned (second), so the workers ignore both.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _die_with_parent(watcher_pid)
-
-
-def _die_with_parent(watcher_pid: int) -> None:
-    """Linux: SIGKILL this process when the watcher dies (kill -9), so no orphan keeps writing
-    outputs the restarted watcher writes again."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-        if os.getppid() != watcher_pid:  # the watcher died before prctl took effect
-            os._exit(1)
-    except OSError:
-        log.debug("prctl(PR_SET_PDEATHSIG) not available", exc_info=True)
+    die_with_parent(watcher_pid)

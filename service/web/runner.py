@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -79,7 +80,7 @@ class JobRunner:
             return ThreadPoolExecutor(self.settings.workers, thread_name_prefix="casecheck-job")
         threads = max(1, (os.cpu_count() or 1) // self.settings.workers)
         return ProcessPoolExecutor(self.settings.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(threads,))
+                                   initializer=_init_worker, initargs=(threads, os.getpid()))
 
     def _dispatch(self) -> None:
         while not self._stopping.is_set():
@@ -139,10 +140,15 @@ class JobRunner:
 _stores: dict[str, JobStore] = {}
 
 
-def _init_worker(threads: int) -> None:
+def _init_worker(threads: int, service_pid: int) -> None:
+    """A worker: one OCR thread per core it has; Ctrl-C is the service's to handle (it stops the
+    workers itself and leaves their jobs queued); dies with the service, leaving no orphan."""
     from service.pipeline import _init_file_worker
+    from service.worker_process import die_with_parent
 
     _init_file_worker(threads)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(service_pid)
 
 
 def run_job(db_path: str, job_id: str, args: dict) -> None:
