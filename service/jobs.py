@@ -68,6 +68,16 @@ class Job(BaseModel):
     finished: float | None = None
 
 
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection as every table of the adapters' databases wants it: autocommit (explicit
+    transactions where a read and a write must be one step), rows by name, WAL, a busy timeout."""
+    db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
+    return db
+
+
 class JobStore:
     """The jobs table of one SQLite file; safe to share between threads and processes."""
 
@@ -81,11 +91,7 @@ class JobStore:
     def _connect(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
-            self._local.db = db
+            db = self._local.db = connect(self.path)
         return db
 
     def close(self) -> None:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from service.jobs import connect
+
 FileRole = Literal["primary", "duplicate", "rejected"]  # rejected: not a case file (not .pdf)
 FileState = Literal["waiting", "processed", "failed", "gone"]  # gone: left the inbox by itself
 
@@ -75,11 +77,7 @@ class Ledger:
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
+            db = self._local.db = connect(self.path)
         return db
 
     def close(self) -> None:
