@@ -1,6 +1,6 @@
 """Latency of `casecheck serve`: from upload to full findings, one scanned file alone and four at once.
 
-    .venv/bin/python scripts/bench_serve.py [--runs 2] [--workers 2] [--pages 20]
+    .venv/bin/python scripts/bench_serve.py [--runs 2] [--workers 2] [--page-workers 1] [--pages 20]
 
 The scanned files are cut from the bundled scan samples/fixed/demo-500-000.pdf (29 pages):
 pages 1–20 for the single upload, and four different 20-page windows for the four at once (four
@@ -45,11 +45,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(data: Path, workers: int, page_workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     casecheck = Path(sys.executable).with_name("casecheck")
     process = subprocess.Popen([str(casecheck), "serve", "--port", str(port), "--data", str(data),
-                                "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "--workers", str(workers), "--page-workers", str(page_workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -88,9 +88,9 @@ def upload_and_wait(url: str, pdf: Path, results: list, index: int) -> None:
     results[index] = (time.perf_counter() - started, len(body["report"]["findings"]), body["report"]["pages"])
 
 
-def run(files: list[Path], workers: int) -> list[tuple[float, int, int]]:
+def run(files: list[Path], workers: int, page_workers: int) -> list[tuple[float, int, int]]:
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as data:
-        process, url = start_server(Path(data), workers)
+        process, url = start_server(Path(data), workers, page_workers)
         try:
             results: list = [None] * len(files)
             threads = [threading.Thread(target=upload_and_wait, args=(url, pdf, results, i)) for i, pdf in enumerate(files)]
@@ -108,6 +108,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="the service's --workers")
+    parser.add_argument("--page-workers", type=int, default=1, help="the service's --page-workers")
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--only", choices=["single", "four"], default=None)
     args = parser.parse_args()
@@ -118,14 +119,14 @@ def main() -> int:
         single = [cut(SCAN, 0, args.pages, folder / "scan-20.pdf")]
         starts = [0, spare // 3, 2 * spare // 3, spare]
         four = [cut(SCAN, s, args.pages, folder / f"scan-20-{i}.pdf") for i, s in enumerate(starts)]
-        print(f"casecheck serve --workers {args.workers}, {os.cpu_count()} cores, "
+        print(f"casecheck serve --workers {args.workers} --page-workers {args.page_workers}, {os.cpu_count()} cores, "
               f"CASECHECK_OCR_THREADS={os.environ.get('CASECHECK_OCR_THREADS', '(cores / workers)')}")
         for label, files in (("single", single), ("four", four)):
             if args.only and args.only != label:
                 continue
             lasts = []
             for r in range(args.runs):
-                results = run(files, args.workers)
+                results = run(files, args.workers, args.page_workers)
                 seconds = [s for s, _, _ in results]
                 lasts.append(max(seconds))
                 print(f"  {label} run {r + 1}: " + ", ".join(f"{s:.1f} s ({p} pages, {f} findings)" for s, f, p in results))

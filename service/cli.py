@@ -283,6 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "env CASECHECK_DATA_DIR)")
     serve.add_argument("--db", default=None, metavar="FILE", help="the job database (default DATA/jobs.sqlite3; env CASECHECK_DB)")
     serve.add_argument("--workers", type=int, default=None, help="case files checked at once (default 2; env CASECHECK_WORKERS)")
+    serve.add_argument("--page-workers", type=int, default=None,
+                       help="page-reading processes per case file (default 1; env CASECHECK_PAGE_WORKERS)")
     serve.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
     serve.set_defaults(func=_lazy("service.web.app", "cmd_serve"))
 
@@ -329,7 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("-o", "--output", default=None, help="output folder (default: ARCHIVE/casecheck-out)")
     batch.add_argument("--workers", type=int, default=0, help="worker processes on this machine (default: one per core)")
     batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="run on an existing Dask cluster instead, e.g. tcp://10.0.0.5:8786")
+                       help="run on an existing Dask cluster instead, e.g. tcp://10.0.0.5:8786 (its workers need "
+                            "casecheck installed and the archive and OUT at the same paths)")
+    batch.add_argument("--force", action="store_true", help="check again files already done (by content hash)")
+    batch.add_argument("--month", default=None, help="the month the 统计表's title names")
+    batch.add_argument("--county", default=None, help="县市区 for every row of the 统计表 (default: from each agency)")
+    batch.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
+    batch.add_argument("--engine", default=None, help="OCR engine: rapidocr (default), tesseract or paddleocr")
+    batch.add_argument("--dpi", type=int, default=150, help="resolution pages are read at (default 150)")
+    batch.add_argument("--force-ocr", action="store_true", help="OCR pages even when they have a text layer")
+    batch.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    batch.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _sheet_arguments(batch)
     batch.set_defaults(func=_lazy("service.batch", "cmd_batch"))
     # -- end batch --
 

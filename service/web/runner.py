@@ -78,7 +78,7 @@ class JobRunner:
     def _new_executor(self) -> Executor:
         if self.settings.in_process:
             return ThreadPoolExecutor(self.settings.workers, thread_name_prefix="casecheck-job")
-        threads = max(1, (os.cpu_count() or 1) // self.settings.workers)
+        threads = max(1, (os.cpu_count() or 1) // (self.settings.workers * self.settings.page_workers))
         return ProcessPoolExecutor(self.settings.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker, initargs=(threads, os.getpid()))
 
@@ -106,7 +106,8 @@ class JobRunner:
 
     def _job_args(self, job: Job) -> dict[str, object]:
         return {"source": job.source, "outdir": job.outdir, "name": job.name, "rules": self.settings.rules,
-                "engine": self.settings.engine, "dpi": self.settings.dpi}
+                "engine": self.settings.engine, "dpi": self.settings.dpi,
+                "page_workers": self.settings.page_workers}
 
     def _finished(self, job: Job, future: Future) -> None:
         with self._lock:
@@ -168,7 +169,7 @@ def run_job(db_path: str, job_id: str, args: dict) -> None:
             last = now
             store.progress(job_id, done, total)
 
-    options = CheckOptions(read=ReadOptions(engine=args["engine"], dpi=args["dpi"]), workers=1,
+    options = CheckOptions(read=ReadOptions(engine=args["engine"], dpi=args["dpi"]), workers=args["page_workers"],
                            rules=load_pack(args["rules"]))
     outcome = process_case(Path(args["source"]), Path(args["outdir"]), options=options, name=args["name"],
                            output_name=OUTPUT_STEM, progress=progress)

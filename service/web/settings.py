@@ -24,6 +24,9 @@ class ServeSettings:
     data_dir: Path = Path("casecheck-data")
     db_path: Path | None = None  # default data_dir / jobs.sqlite3
     workers: int = 2  # case files checked at once, each in its own process
+    # Page-reading processes per case file (1: the file's worker reads its pages itself). With
+    # workers=1, page_workers=2 a lone upload gets both cores of a small machine.
+    page_workers: int = 1
     max_upload_mb: int = 200
     max_pages: int = 800
     token: str | None = None  # with a token, every /api/ call needs `Authorization: Bearer <token>`
@@ -51,6 +54,7 @@ class ServeSettings:
             data_dir=Path(env.get("CASECHECK_DATA_DIR") or cls.data_dir),
             db_path=Path(env["CASECHECK_DB"]) if env.get("CASECHECK_DB") else None,
             workers=_env_int("CASECHECK_WORKERS", cls.workers),
+            page_workers=_env_int("CASECHECK_PAGE_WORKERS", cls.page_workers),
             max_upload_mb=_env_int("CASECHECK_MAX_UPLOAD_MB", cls.max_upload_mb),
             max_pages=_env_int("CASECHECK_MAX_PAGES", cls.max_pages),
             token=env.get("CASECHECK_TOKEN") or None,
@@ -60,8 +64,8 @@ class ServeSettings:
         for key, value in overrides.items():
             if value is not None:
                 setattr(settings, key, Path(value) if key in {"data_dir", "db_path"} else value)
-        if settings.workers < 1:
-            raise ValueError("workers must be at least 1")
+        if settings.workers < 1 or settings.page_workers < 1:
+            raise ValueError("workers and page workers must be at least 1")
         if settings.max_upload_mb < 1 or settings.max_pages < 1:
             raise ValueError("upload limits must be positive")
         return settings
