@@ -1,0 +1,602 @@
+"""`casecheck batch`: every PDF below an archive folder, in parallel, resumable, then summarised.
+
+One code path, two executors: worker processes on this machine (a spawn-context
+`ProcessPoolExecutor`, the cores shared out as OCR threads) or an existing Dask cluster
+(`Client(address).get_executor()`). Either way the `Driver` submits `check_one` (module level, so
+Dask workers import it) for a sliding window of files, takes the outcomes as they complete and
+records them in the job store OUT/.casecheck/batch.sqlite3 (only the driver writes to it).
+
+Resuming: jobs are keyed by content hash. A file done before is skipped unless `force` (or the
+rule pack or reading settings changed, or its outputs were removed); a killed run continues where
+it stopped (its running jobs are queued again); a file that failed for its own bytes (`input`) is
+not retried, other failures are. Identical bytes at two paths are one case, checked once under the
+first path found (names in sorted order); the others are listed as duplicates in the summary and
+in the 备注 of the case's row of the 统计表 (one row per case, as the form counts cases).
+
+Per-case outputs mirror the archive: ARCHIVE/2024/a.pdf -> OUT/2024/a.report.json etc. At the end
+the 统计表 and the HTML summary are rebuilt from the stored reports of every file in the archive,
+not only this run's. Paths handed to workers are absolute: Dask workers must see the same
+filesystem (loopback, or a shared mount at the same path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import logging
+import os
+import sqlite3
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from concurrent.futures import ThreadPoolExecutor as _Threads
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from extractors.ingest import ReadOptions, sha256_of
+from models.report import Report
+from service.jobs import Job, JobStore, outcome_summary
+from service.outputs import STATISTICS_NAME, write_atomic
+from service.outputs.sheet import SheetOptions
+from service.outputs.statistics import StatisticsRow, render_statistics
+from service.outputs.summary import CaseEntry, SummaryMeta, write_summary
+from service.pipeline import CheckOptions, _init_file_worker
+from service.process import CaseOutcome, process_case
+
+log = logging.getLogger(__name__)
+
+STATE_DIR = ".casecheck"
+DB_NAME = "batch.sqlite3"
+DEFAULT_OUT = "casecheck-out"
+RETRIED_FAILURES = frozenset({"internal", "write", "interrupted"})  # `input` fails the same again
+MAX_DEATHS = 3  # workers dying alone on this many files in a row: it is not the files, stop
+
+
+class BatchError(Exception):
+    """The batch cannot start or go on (bad usage, no scheduler, another run on OUT): one line."""
+
+
+@dataclass
+class BatchOptions:
+    workers: int = 0  # local worker processes; 0: one per core
+    scheduler: str | None = None  # a Dask scheduler address: run there instead
+    force: bool = False  # check files already done again
+    month: str | None = None  # the 统计表's title
+    county: str | None = None  # 县市区 on every row of the 统计表
+    check: CheckOptions = field(default_factory=lambda: CheckOptions(workers=1))
+    sheet: SheetOptions | None = None
+    progress: bool = False  # a tqdm bar on stderr
+
+
+@dataclass
+class ArchiveCase:
+    """One distinct content of the archive: where it is checked, and where else it lies."""
+
+    sha256: str
+    path: Path  # absolute
+    relative: str  # inside the archive, posix
+    duplicates: list[str] = field(default_factory=list)
+    job: Job | None = None
+
+
+@dataclass
+class Plan:
+    files: int  # PDFs found
+    cases: list[ArchiveCase]
+    work: list[ArchiveCase]  # to check in this run
+    skipped: int  # done before, not checked again
+    duplicates: int
+    failed_before: int = 0  # failed for their own bytes before: not retried without force
+    unreadable: dict[str, str] = field(default_factory=dict)  # relative path -> why (not even hashed)
+
+    def describe(self, archive: Path) -> str:
+        extra = (f", {self.failed_before} failed before (not retried; --force retries)" if self.failed_before
+                 else "") + (f", {len(self.unreadable)} unreadable" if self.unreadable else "")
+        return (f"{self.files} PDF files in {archive}: {len(self.work)} to check, {self.skipped} already "
+                f"done (skipped), {self.duplicates} duplicates{extra}")
+
+
+@dataclass
+class BatchResult:
+    files: int
+    checked: int = 0  # checked in this run
+    failed: int = 0  # failed in this run
+    skipped: int = 0
+    duplicates: int = 0
+    failed_total: int = 0  # files the summary lists as not checked, this run's and earlier
+    pages: int = 0  # pages read in this run
+    seconds: float = 0.0  # checking, this run
+    statistics: Path | None = None
+    summary: Path | None = None
+
+    @property
+    def pages_per_minute(self) -> float:
+        return 60.0 * self.pages / self.seconds if self.seconds else 0.0
+
+
+# -- the worker ---------------------------------------------------------------------------------
+def check_one(pdf: str, outdir: str, options: CheckOptions, sheet: SheetOptions | None) -> CaseOutcome:
+    """What a worker runs for one file (a local process or a Dask worker thread)."""
+    # A Dask worker the driver did not tune (it joined later): one OCR thread never oversubscribes.
+    _init_file_worker(1)
+    return process_case(Path(pdf), Path(outdir), options=options, sheet=sheet)
+
+
+# -- finding and hashing the files --------------------------------------------------------------
+def find_pdfs(archive: Path, out: Path) -> list[Path]:
+    """Every *.pdf below `archive`, names in sorted order, leaving out hidden names, OUT and any
+    other batch's output folder (its annotated PDFs are not case files)."""
+    found: list[Path] = []
+    out = out.resolve()
+    for root, dirs, files in os.walk(archive):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != out
+                         and not (here / d / STATE_DIR).is_dir())
+        found += [here / f for f in sorted(files) if f.lower().endswith(".pdf") and not f.startswith(".")]
+    return found
+
+
+class HashCache:
+    """SHA-256 of files by (path, size, mtime): a resumed run of a large archive reads no bytes twice."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db = sqlite3.connect(db_path, timeout=30.0, isolation_level=None)
+        self.db.execute("CREATE TABLE IF NOT EXISTS batch_hashes (path TEXT PRIMARY KEY, size INTEGER, "
+                        "mtime_ns INTEGER, sha256 TEXT NOT NULL)")
+
+    def hashes(self, paths: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]:
+        """Each readable file's hash, and for the others why they cannot be read."""
+        known = {r[0]: r[1:] for r in self.db.execute("SELECT path, size, mtime_ns, sha256 FROM batch_hashes")}
+        result: dict[Path, str] = {}
+        errors: dict[Path, str] = {}
+        stale: list[tuple[Path, os.stat_result]] = []
+        for path in paths:
+            try:
+                st = path.stat()
+            except OSError as exc:
+                errors[path] = f"{path.name}: cannot be read ({exc.strerror or exc})"
+                continue
+            size, mtime, digest = known.get(str(path), (None, None, ""))
+            if (size, mtime) == (st.st_size, st.st_mtime_ns):
+                result[path] = digest
+            else:
+                stale.append((path, st))
+        rows = []
+        with _Threads(max_workers=4) as pool:  # hashlib releases the GIL: reading is the limit
+            for (path, st), value in zip(stale, pool.map(_hash_or_error, [p for p, _ in stale]), strict=True):
+                if isinstance(value, OSError):
+                    errors[path] = f"{path.name}: cannot be read ({value.strerror or value})"
+                else:
+                    result[path] = value
+                    rows.append((str(path), st.st_size, st.st_mtime_ns, value))
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT OR REPLACE INTO batch_hashes VALUES (?, ?, ?, ?)", rows)
+        self.db.execute("COMMIT")
+        return result, errors
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _hash_or_error(path: Path) -> str | OSError:
+    try:
+        return sha256_of(path)
+    except OSError as exc:
+        return exc
+
+
+# -- executors: the one difference between local and Dask ---------------------------------------
+@dataclass
+class Pool:
+    """Makes executors of one kind; `window` is how many files are in flight at once."""
+
+    name: str
+    window: int
+    make: Callable[[], Executor]
+    close: Callable[[], None] = lambda: None  # the Dask client
+
+
+def local_pool(workers: int) -> Pool:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    ctx = multiprocessing.get_context("spawn")  # never fork a process that may hold ONNX sessions
+    return Pool(f"{workers} local worker process(es)", workers,
+                lambda: ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_file_worker,
+                                            initargs=(threads,)))
+
+
+def dask_pool(address: str) -> Pool:
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="15s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise BatchError(f"{address}: no Dask scheduler answered ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:160]})") from None
+    workers = client.scheduler_info(n_workers=-1)["workers"]
+    if not workers:
+        client.close()
+        raise BatchError(f"{address}: the Dask cluster has no workers")
+    # One OCR engine per worker thread, the host's cores shared out among them.
+    cores = client.run(os.cpu_count)
+    per_host: dict[str, int] = {}
+    for info in workers.values():
+        per_host[info["host"]] = per_host.get(info["host"], 0) + info["nthreads"]
+    for address_, info in workers.items():
+        client.run(_init_file_worker, max(1, (cores.get(address_) or 1) // per_host[info["host"]]),
+                   workers=[address_])
+    nthreads = sum(w["nthreads"] for w in workers.values())
+    # A little more than the cluster's threads, so no worker idles while the driver records.
+    return Pool(f"Dask cluster {address} ({len(workers)} workers, {nthreads} threads)", nthreads + 2,
+                lambda: client.get_executor(pure=False), client.close)
+
+
+def _shutdown(executor: Executor, wait: bool) -> None:
+    try:
+        executor.shutdown(wait=wait, cancel_futures=True)
+    except TypeError:  # Dask's ClientExecutor has no cancel_futures (wait=False cancels there)
+        executor.shutdown(wait=wait)
+
+
+# -- driving ------------------------------------------------------------------------------------
+class Driver:
+    """Runs `function(*args(case))` for every case on a pool, `window` at a time, recording outcomes.
+
+    A local worker process that dies (a file that crashes the PDF library, memory) breaks the
+    whole pool: the files in flight become suspects, the pool is started again and each suspect
+    runs alone, so only a file that kills its worker by itself is failed. (Dask retries a task
+    whose worker died on another worker and then raises KilledWorker: recorded as a failure.)
+    """
+
+    def __init__(self, pool: Pool, args: Callable[[ArchiveCase], tuple],
+                 record: Callable[[ArchiveCase, Any], None], fail: Callable[[ArchiveCase, str], None],
+                 function: Callable[..., Any] = check_one,
+                 started: Callable[[ArchiveCase], None] = lambda case: None) -> None:
+        self.pool, self.args, self.record, self.fail = pool, args, record, fail
+        self.function, self.started = function, started
+        self.queue: deque[ArchiveCase] = deque()
+        self.suspects: deque[ArchiveCase] = deque()
+        self.deaths = 0
+
+    def run(self, work: list[ArchiveCase]) -> None:
+        self.queue.extend(work)
+        while self.queue or self.suspects:
+            executor = self.pool.make()
+            try:
+                broken = self._round(executor)
+            except BaseException:
+                _shutdown(executor, wait=False)  # Ctrl-C: leave now, resume later
+                raise
+            _shutdown(executor, wait=not broken)
+            if broken:
+                log.warning("a worker process died; %d file(s) checked again one at a time", len(self.suspects))
+
+    def _round(self, executor: Executor) -> bool:
+        """Submit and settle until the work is done or the pool breaks (True)."""
+        in_flight: dict[Future, tuple[ArchiveCase, bool]] = {}
+        broken = False
+        while (self.queue or self.suspects or in_flight) and not broken:
+            self._fill(executor, in_flight)
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                broken |= self._settle(future, *in_flight.pop(future))
+        for future, (case, _) in in_flight.items():  # the pool broke under them
+            if future.done() and not future.cancelled() and future.exception() is None:
+                self.record(case, future.result())
+            else:
+                self.suspects.append(case)
+        return broken
+
+    def _fill(self, executor: Executor, in_flight: dict[Future, tuple[ArchiveCase, bool]]) -> None:
+        def submit(case: ArchiveCase, alone: bool) -> None:
+            self.started(case)
+            in_flight[executor.submit(self.function, *self.args(case))] = (case, alone)
+
+        if self.suspects and not in_flight:
+            submit(self.suspects.popleft(), True)
+        isolating = any(alone for _, alone in in_flight.values())
+        while not (self.suspects or isolating) and self.queue and len(in_flight) < self.pool.window:
+            submit(self.queue.popleft(), False)
+
+    def _settle(self, future: Future, case: ArchiveCase, alone: bool) -> bool:
+        """Record one finished file; True if its pool broke."""
+        name = Path(case.relative).name
+        try:
+            outcome = future.result()
+        except BrokenExecutor:
+            if not alone:
+                self.suspects.append(case)
+                return True
+            self.deaths += 1
+            if self.deaths >= MAX_DEATHS:
+                raise BatchError(f"worker processes died on {self.deaths} files in a row; see the log (-v)") from None
+            self.fail(case, f"{name}: the worker process died checking it")
+            return True
+        except Exception as exc:  # Dask: KilledWorker, a lost connection...
+            self.fail(case, f"{name}: worker error ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})")
+            return False
+        self.deaths = 0
+        self.record(case, outcome)
+        return False
+
+
+# -- the batch ----------------------------------------------------------------------------------
+class Batch:
+    """One batch over ARCHIVE into OUT: holds OUT's lock, its job store and its hash cache."""
+
+    def __init__(self, archive: Path, out: Path | None = None, options: BatchOptions | None = None) -> None:
+        self.archive = Path(archive).absolute()
+        self.out = Path(out).absolute() if out else self.archive / DEFAULT_OUT
+        self.options = options or BatchOptions()
+        self.settings = settings_of(self.options.check)
+        self._check_folders()
+        # The cluster is reached first: a wrong address fails before an archive is hashed.
+        self._dask = dask_pool(self.options.scheduler) if self.options.scheduler else None
+        try:
+            self._lock = _lock(self.out / STATE_DIR / "lock")
+            self.store = JobStore(self.out / STATE_DIR / DB_NAME)
+            self.hashes = HashCache(self.out / STATE_DIR / DB_NAME)
+        except BaseException:
+            if self._dask:
+                self._dask.close()
+            raise
+        _sweep_parts(self.out)
+        self._result = BatchResult(0)
+        self._bar: Any = None
+
+    def _check_folders(self) -> None:
+        if not self.archive.is_dir():
+            raise BatchError(f"{self.archive}: " + ("not a folder" if self.archive.exists() else "no such folder"))
+        if self.out.exists() and not self.out.is_dir():
+            raise BatchError(f"{self.out}: the output folder is a file")
+        if self.out.resolve() == self.archive.resolve():
+            raise BatchError(f"{self.out}: the output folder must not be the archive itself "
+                             "(its annotated PDFs would be read as case files)")
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BatchError(f"{self.out}: the output folder cannot be made ({exc.strerror or exc})") from None
+        if not os.access(self.out, os.W_OK | os.X_OK):
+            raise BatchError(f"{self.out}: the output folder is not writable")
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._dask:
+            self._dask.close()
+        self.hashes.close()
+        self.store.close()
+        self._lock.close()  # closing the file releases the lock
+
+    def plan(self) -> Plan:
+        """Find, hash and sort the files: which to check now, which are done, which repeat others."""
+        self.store.requeue_interrupted()  # a killed run left these running
+        paths = find_pdfs(self.archive, self.out)
+        digests, errors = self.hashes.hashes(paths)
+        cases: dict[str, ArchiveCase] = {}
+        for path in (p for p in paths if p not in errors):
+            relative = path.relative_to(self.archive).as_posix()
+            if (digest := digests[path]) in cases:
+                cases[digest].duplicates.append(relative)
+            else:
+                cases[digest] = ArchiveCase(digest, path, relative)
+        work, skipped, failed_before = [], 0, 0
+        for case in cases.values():
+            job, created = self.store.add(case.sha256, case.path.name, str(case.path), str(self._outdir(case)))
+            redo = created or self._redo(job)
+            case.job = self.store.requeue(job.id) if redo and not created else job
+            if redo:
+                work.append(case)
+            skipped += not redo and job.status == "done"
+            failed_before += not redo and job.status == "failed"
+        unreadable = {p.relative_to(self.archive).as_posix(): why for p, why in errors.items()}
+        return Plan(len(paths), list(cases.values()), work, skipped, len(paths) - len(cases) - len(errors),
+                    failed_before, unreadable)
+
+    def _redo(self, job: Job) -> bool:
+        if self.options.force or job.status == "queued":
+            return True
+        if job.status == "failed":
+            return job.failure in RETRIED_FAILURES
+        # Done, but under another rule pack or reading settings, or its outputs were removed since.
+        return job.summary.get("settings") != self.settings or not Path(job.outputs.get("report", "")).is_file()
+
+    def _outdir(self, case: ArchiveCase) -> Path:
+        return self.out / Path(case.relative).parent
+
+    def run(self, plan: Plan) -> BatchResult:
+        """Check the plan's work, then write the 统计表 and the summary over the whole archive."""
+        self._result = result = BatchResult(plan.files, skipped=plan.skipped, duplicates=plan.duplicates)
+        started = time.perf_counter()
+        if plan.work:
+            self._execute(plan.work)
+        result.seconds = round(time.perf_counter() - started, 3)
+        self._write_tables(plan)
+        return result
+
+    def _execute(self, work: list[ArchiveCase]) -> None:
+        opts = self.options
+        pool = self._dask or local_pool(max(1, min(opts.workers or (os.cpu_count() or 1), len(work))))
+        log.info("checking %d files on %s", len(work), pool.name)
+        driver = Driver(pool, lambda case: (str(case.path), str(self._outdir(case)), opts.check, opts.sheet),
+                        self._record, self._fail, started=lambda case: self.store.claim(case.job.id))
+        try:
+            with _progress(len(work), opts.progress) as self._bar:
+                driver.run(work)
+        except BaseException:
+            self.store.requeue_interrupted()  # what was in flight is checked again on the next run
+            raise
+
+    def _record(self, case: ArchiveCase, outcome: CaseOutcome) -> None:
+        assert case.job is not None
+        if not outcome.ok or outcome.report is None:
+            return self._fail(case, outcome.error or "failed", outcome.failure or "internal")
+        report = outcome.report
+        summary = outcome_summary(report.pages, report.findings, len(report.review))
+        self.store.finish(case.job.id, outcome.outputs, {**summary, "settings": self.settings})
+        self._result.checked += 1
+        self._result.pages += report.pages
+        self._advance()
+
+    def _fail(self, case: ArchiveCase, error: str, failure: str = "internal") -> None:
+        assert case.job is not None
+        self.store.fail(case.job.id, error, failure)
+        log.warning("%s", error)
+        self._result.failed += 1
+        self._advance()
+
+    def _advance(self) -> None:
+        if self._bar is not None:
+            self._bar.set_postfix_str(f"失败 {self._result.failed}, {self._result.pages} 页", refresh=False)
+            self._bar.update(1)
+
+    def _write_tables(self, plan: Plan) -> None:
+        """The 统计表 and the summary from every case's stored report (earlier runs' included)."""
+        result, county = self._result, self.options.county
+        jobs = {job.sha256: job for job in self.store.all()}
+        rows: list[StatisticsRow] = []
+        entries: list[CaseEntry] = []
+        for case in sorted(plan.cases, key=lambda c: c.relative):
+            row, entry = self._case_row(case, jobs.get(case.sha256))
+            if case.duplicates:
+                row.remark += "；相同文件（未重复检查）：" + "、".join(case.duplicates)
+            rows.append(row)
+            entries.append(entry)
+        for name, why in sorted(plan.unreadable.items()):
+            rows.append(StatisticsRow.failed(name, why, county))
+            entries.append(CaseEntry(name, "failed", error=why))
+        result.failed_total = sum(1 for e in entries if e.status != "done")
+        result.statistics = self.out / STATISTICS_NAME
+        write_atomic(result.statistics, render_statistics(rows, self.options.month))
+        run = [("找到的 PDF 文件", plan.files), ("本次检查", result.checked), ("本次失败", result.failed),
+               ("已完成而跳过", result.skipped), ("本次读取页数", result.pages),
+               ("用时（秒）", f"{result.seconds:.1f}"), ("页/分钟", f"{result.pages_per_minute:.1f}")]
+        meta = SummaryMeta(archive=str(self.archive), run=[(k, str(v)) for k, v in run], statistics=STATISTICS_NAME)
+        result.summary = write_summary(self.out, entries, meta)
+
+    def _case_row(self, case: ArchiveCase, job: Job | None) -> tuple[StatisticsRow, CaseEntry]:
+        """The case's row of the 统计表 and its entry in the summary, from its stored report."""
+        name, county = case.relative, self.options.county
+
+        def not_checked(status: Literal["failed", "pending"], why: str) -> tuple[StatisticsRow, CaseEntry]:
+            return StatisticsRow.failed(name, why, county), CaseEntry(name, status, error=why,
+                                                                      duplicates=case.duplicates)
+
+        if job is None or job.status not in ("done", "failed"):
+            return not_checked("pending", "检查未完成（再次运行以继续）")
+        if job.status == "failed":
+            return not_checked("failed", job.error or "failed")
+        try:
+            report = Report.model_validate_json(Path(job.outputs["report"]).read_bytes())
+        except (OSError, KeyError, ValueError) as exc:
+            return not_checked("failed", f"{Path(name).name}: its stored report cannot be read ({type(exc).__name__})")
+        report.file = name  # the row names the file by its place in the archive
+        outputs = {kind: os.path.relpath(path, self.out) for kind, path in job.outputs.items()}
+        return StatisticsRow.from_report(report, county), CaseEntry.from_report(name, report, outputs, case.duplicates)
+
+
+def run_batch(archive: Path, out: Path | None = None, options: BatchOptions | None = None) -> BatchResult:
+    """The whole batch: plan, check, statistics and summary."""
+    with Batch(archive, out, options) as batch:
+        return batch.run(batch.plan())
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def settings_of(check: CheckOptions) -> str:
+    """What findings depend on besides the bytes (the rule pack, how pages are read), as a hash."""
+    from checkers import load_pack
+
+    pack = check.rules or load_pack()
+    return hashlib.sha256((pack.model_dump_json() + repr(check.read)).encode()).hexdigest()[:16]
+
+
+def _lock(path: Path):
+    """An exclusive lock on OUT (the open file; closing it unlocks): two drivers would clash."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = path.open("a")
+    try:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except ImportError:  # not POSIX: no lock
+        pass
+    except OSError:
+        fh.close()
+        raise BatchError(f"{path.parent.parent}: another casecheck batch is writing there") from None
+    return fh
+
+
+def _sweep_parts(out: Path) -> None:
+    """Temporary files a killed run left half written (write_atomic's .NAME.XXXX.part)."""
+    for root, _, files in os.walk(out):
+        for name in files:
+            if name.startswith(".") and name.endswith(".part"):
+                Path(root, name).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Any]:
+    """A tqdm bar on stderr (None when off), log lines printed above it rather than through it."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    with tqdm(total=total, unit="件", desc="casecheck", file=sys.stderr, dynamic_ncols=True,
+              smoothing=0.1) as bar, logging_redirect_tqdm():
+        yield bar
+
+
+# -- the command --------------------------------------------------------------------------------
+def options_from_args(args: argparse.Namespace) -> BatchOptions:
+    """BatchOptions from the parsed command line (service/cli.py's batch parser)."""
+    from checkers import load_pack
+
+    read = ReadOptions(engine=args.engine, dpi=args.dpi, force_ocr=args.force_ocr)
+    return BatchOptions(
+        workers=args.workers, scheduler=args.scheduler, force=args.force, month=args.month, county=args.county,
+        check=CheckOptions(read=read, workers=1, rules=load_pack(args.rules)),
+        sheet=SheetOptions(self_checker=args.self_checker, reported_on=args.reported_on),
+        progress=sys.stderr.isatty() and not args.quiet and args.progress)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from checkers import RulePackError
+
+    try:
+        options = options_from_args(args)
+        if options.scheduler and args.workers:
+            log.warning("--workers is ignored with --scheduler: the cluster's workers run the files")
+        with Batch(Path(args.archive), Path(args.output) if args.output else None, options) as batch:
+            plan = batch.plan()
+            if not args.quiet:
+                print(plan.describe(batch.archive), flush=True)
+            result = batch.run(plan)
+    except (BatchError, RulePackError) as exc:
+        print(f"casecheck: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("casecheck: interrupted; run the same command again to continue", file=sys.stderr)
+        return 130
+    except OSError as exc:  # the job store, the 统计表 or the summary could not be written
+        print(f"casecheck: {exc.filename or ''}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    last = f"{result.files} files: {result.failed_total} could not be checked" + (
+        f" (see {result.summary})" if result.failed_total else "")
+    if args.quiet:
+        if result.failed_total:
+            print(f"casecheck: {last}", file=sys.stderr)
+        return 0
+    print(f"checked {result.checked}, failed {result.failed}, skipped {result.skipped} (already done), "
+          f"{result.duplicates} duplicates; {result.pages} pages in {result.seconds:.1f} s "
+          f"({result.pages_per_minute:.0f} pages/min)")
+    print(f"statistics: {result.statistics}\nsummary: {result.summary}\n{last}")
+    return 0
