@@ -282,9 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where uploads, outputs and the job database live (default ./casecheck-data; "
                             "env CASECHECK_DATA_DIR)")
     serve.add_argument("--db", default=None, metavar="FILE", help="the job database (default DATA/jobs.sqlite3; env CASECHECK_DB)")
-    serve.add_argument("--workers", type=int, default=None, help="case files checked at once (default 2; env CASECHECK_WORKERS)")
+    serve.add_argument("--workers", type=int, default=None, help="case files checked at once (default: half the cores, at most 4; env CASECHECK_WORKERS)")
     serve.add_argument("--page-workers", type=int, default=None,
-                       help="page-reading processes per case file (default 1; env CASECHECK_PAGE_WORKERS)")
+                       help="page-reading processes per case file (default 2; env CASECHECK_PAGE_WORKERS)")
     serve.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
     serve.set_defaults(func=_lazy("service.web.app", "cmd_serve"))
 
