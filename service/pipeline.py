@@ -110,9 +110,12 @@ _worker_reader: PageReader | None = None
 _worker_docs: dict[str, object] = {}
 
 
-def _init_worker(options: ReadOptions, threads: int) -> None:
+def _init_worker(options: ReadOptions, threads: int, parent_pid: int) -> None:
     global _worker_reader
+    from service.worker_process import die_with_parent
+
     _init_file_worker(threads)
+    die_with_parent(parent_pid)  # a page reader outlives no file checker (serve stops its workers)
     _worker_reader = PageReader(options)
 
 
@@ -136,7 +139,7 @@ def _read_parallel(path: Path, count: int, options: ReadOptions, workers: int,
     ctx = multiprocessing.get_context("spawn")  # never fork a process that may hold ONNX sessions
     pages: list[PageAnalysis | None] = [None] * count
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(options, threads)) as pool:
+                             initargs=(options, threads, os.getpid())) as pool:
         futures = {pool.submit(_worker_read, str(path), i): i for i in range(count)}
         for done, future in enumerate(as_completed(futures), start=1):
             pages[futures[future]] = future.result()

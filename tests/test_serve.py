@@ -234,6 +234,22 @@ def test_stopping_with_a_job_running_leaves_it_to_the_next_start(tmp_path: Path,
     assert body["status"] == "done" and body["report"]["file"] == "demo-502-000.pdf"
 
 
+def test_a_job_whose_worker_fails_is_retried_then_failed(tmp_path: Path, monkeypatch) -> None:
+    settings = settings_for(tmp_path, in_process=True)
+    calls = []
+
+    def crashing_run_job(db_path, job_id, args):  # as a worker that dies under the job
+        calls.append(job_id)
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(runner_module, "run_job", crashing_run_job)
+    with serving(settings) as client:
+        job_id = upload(client, OTHER).json()["id"]
+        body = wait_done(client, job_id)
+    assert body["status"] == "failed" and len(calls) == runner_module.MAX_ATTEMPTS
+    assert body["error"] == "demo-502-000.pdf: the worker stopped while checking it (MemoryError); it was tried 2 times"
+
+
 def test_settings_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("CASECHECK_WORKERS", "3")
     monkeypatch.setenv("CASECHECK_MAX_UPLOAD_MB", "50")

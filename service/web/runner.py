@@ -93,29 +93,32 @@ class JobRunner:
             self._wake.wait(timeout=1.0)
 
     def _submit(self, job: Job) -> None:
-        assert self._executor is not None
         log.info("job %s (%s): started", job.id, job.name)
+        with self._lock:
+            executor = self._executor
+        assert executor is not None
         try:
-            future = self._executor.submit(run_job, str(self.store.path), job.id, self._job_args(job))
-        except (BrokenProcessPool, RuntimeError):
-            self._restart_executor()
-            future = self._executor.submit(run_job, str(self.store.path), job.id, self._job_args(job))
+            future = executor.submit(run_job, str(self.store.path), job.id, self._job_args(job))
+        except (BrokenProcessPool, RuntimeError):  # the pool broke since the last job ended
+            executor = self._replace(executor)
+            future = executor.submit(run_job, str(self.store.path), job.id, self._job_args(job))
         with self._lock:
             self._running[job.id] = future
-        future.add_done_callback(lambda f, job=job: self._finished(job, f))
+        future.add_done_callback(lambda f, job=job, executor=executor: self._finished(job, f, executor))
 
     def _job_args(self, job: Job) -> dict[str, object]:
         return {"source": job.source, "outdir": job.outdir, "name": job.name, "rules": self.settings.rules,
                 "engine": self.settings.engine, "dpi": self.settings.dpi,
                 "page_workers": self.settings.page_workers}
 
-    def _finished(self, job: Job, future: Future) -> None:
+    def _finished(self, job: Job, future: Future, executor: Executor) -> None:
         with self._lock:
             self._running.pop(job.id, None)
         if self._stopping.is_set():
             return  # the job stays `running`: resumed at the next start
-        exc = future.exception() if not future.cancelled() else None
-        if exc is not None:
+        if future.cancelled():  # its pool was replaced before the job began
+            self.store.requeue(job.id)
+        elif (exc := future.exception()) is not None:
             # The worker process died (killed, out of memory) or the job raised past process_case.
             log.error("job %s (%s): worker failed: %s", job.id, job.name, exc)
             if job.attempts < MAX_ATTEMPTS:
@@ -124,17 +127,23 @@ class JobRunner:
                 self.store.fail(job.id, f"{job.name}: the worker stopped while checking it "
                                         f"({type(exc).__name__}); it was tried {job.attempts} times", "internal")
             if isinstance(exc, BrokenProcessPool):
-                self._restart_executor()
+                self._replace(executor)
         else:
             done = self.store.get(job.id)
             log.info("job %s (%s): %s", job.id, job.name, done.status if done else "gone")
         self._wake.set()
 
-    def _restart_executor(self) -> None:
+    def _replace(self, broken: Executor) -> Executor:
+        """A new pool for a broken one (once, however many of its jobs report it)."""
         with self._lock:
-            old, self._executor = self._executor, self._new_executor()
-        if old:
-            old.shutdown(wait=False, cancel_futures=True)
+            replaced = self._executor is broken
+            if replaced:
+                self._executor = self._new_executor()
+            current = self._executor
+        if replaced:  # outside the lock: cancelling runs the cancelled jobs' callbacks here
+            broken.shutdown(wait=False, cancel_futures=True)
+        assert current is not None
+        return current
 
 
 # -- in the worker process ----------------------------------------------------------------------
