@@ -121,6 +121,12 @@ def test_upload_on_the_page_shows_the_findings(server: str, browser, tmp_path: P
         page.locator("[data-download='sheet.docx']").click()
     assert download.value.suggested_filename == "demo-503-000.自查单.docx"
     assert page.locator("#recent li a").first.inner_text() == "demo-503-000.pdf"
+
+    # The same file again is the same case, shown at once (no second job).
+    page.locator("#file").set_input_files(str(FIXED / "demo-503-000.pdf"))
+    page.locator(".category .finding").nth(1).wait_for(timeout=30_000)
+    assert "审查完成" in page.locator("#job-status").inner_text()
+    assert page.locator("#recent li").count() == 1
     assert requests_out == []  # nothing fetched from outside the service
     page.close()
 

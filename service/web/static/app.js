@@ -100,7 +100,9 @@ function upload(file) {
       showUploadError(body.error || `上传失败（${request.status}）`);
       return;
     }
-    location.hash = `#/cases/${body.id}`;
+    const target = `#/cases/${body.id}`;
+    if (location.hash === target) follow(body.id); // the same file again: no hashchange
+    else location.hash = target;
     refreshRecent();
   };
   request.onerror = () => showUploadError("上传失败：无法连接服务");
@@ -137,16 +139,15 @@ async function follow(id) {
   if (location.hash !== `#/cases/${id}`) return; // the user moved on
   $("#job").hidden = false;
   $("#job-name").textContent = job.name;
+  $("#job-status").classList.toggle("error", job.status === "failed");
   const { done, total } = job.progress;
   if (job.status === "queued") showProgress("排队中，等待空闲的审查进程…", 0);
   else if (job.status === "running") {
     showProgress(total ? `正在识读第 ${done} / ${total} 页` : "正在打开文件…", total ? done / total : 0);
   } else if (job.status === "failed") {
     showProgress(`未能审查：${job.error || "原因不明"}`, null);
-    $("#job-status").classList.add("error");
   }
   if (job.status === "done") {
-    $("#job-status").classList.remove("error");
     await showReport(job);
     refreshRecent();
   } else if (job.status !== "failed") {
