@@ -270,9 +270,9 @@ CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px auto;max-width:1200px;color:#222;padding:0 16px}
 h1{font-size:24px;margin-bottom:4px}h2{font-size:19px;border-bottom:2px solid #3a7bd5;padding-bottom:4px;margin-top:32px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}th,td{border:1px solid #bbb;padding:4px 8px;vertical-align:top}
-th{background:#eef3fb;text-align:center;white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eef3fb;text-align:center;white-space:nowrap}td{min-width:3.5em}td.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.legal td:first-child{border-left:4px solid #c0392b}.meta{color:#555;font-size:14px}.bad{color:#c0392b;font-weight:bold}
-img{max-width:100%;border:1px solid #ddd;margin:8px 0}.links a{margin-right:8px;white-space:nowrap}
+img{max-width:100%;border:1px solid #ddd;margin:8px 0}.links a{display:block;white-space:nowrap}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:12px}
 ul.f{margin:0;padding-left:18px}details summary{cursor:pointer;color:#3a7bd5}
 """
