@@ -83,6 +83,12 @@ def test_upload_on_the_page_shows_the_findings(server: str, browser, tmp_path: P
     page.goto(server + "/")
     assert page.locator("h1").inner_text() == "行政处罚案卷自动自查"
     page.locator("#file").set_input_files(str(FIXED / "demo-503-000.pdf"))
+    # Whatever is hidden stays hidden (a class's display must not undo it: the download buttons
+    # once showed while the file was still being read).
+    shown_while_hidden = page.evaluate(
+        "() => [...document.querySelectorAll('[hidden]')].filter(e => getComputedStyle(e).display !== 'none')"
+        ".map(e => e.id || e.className)")
+    assert shown_while_hidden == []
 
     # Two injected defects: one finding card each, under their sheet rows.
     page.locator(".finding").nth(1).wait_for(timeout=90_000)
