@@ -130,6 +130,9 @@ def test_bad_uploads_are_refused_with_json_errors(tmp_path: Path) -> None:
         assert corrupt.status_code == 422 and corrupt.json()["error"].startswith("broken.pdf:")
         too_big = client.post("/api/cases", files={"file": ("big.pdf", big.read_bytes(), "application/pdf")})
         assert too_big.status_code == 413 and "1 MB" in too_big.json()["error"]
+        streamed = client.post("/api/cases", content=chunked_form(big.read_bytes()),
+                               headers={"Content-Type": "multipart/form-data; boundary=xyz"})
+        assert streamed.status_code == 413 and "1 MB" in streamed.json()["error"]  # no Content-Length
         too_long = refused(many_pages.read_bytes(), "long.pdf")
         assert too_long.status_code == 413 and "6 pages" in too_long.json()["error"]
         missing_field = client.post("/api/cases", files={"other": ("x.pdf", b"%PDF-", "application/pdf")})
@@ -139,6 +142,15 @@ def test_bad_uploads_are_refused_with_json_errors(tmp_path: Path) -> None:
         assert client.get("/api/cases").json() == []  # nothing refused became a job
     leftovers = [p.name for p in (tmp_path / "data" / "uploads").iterdir()]
     assert leftovers == []  # refused uploads leave no bytes behind
+
+
+def chunked_form(data: bytes):
+    """A multipart body sent in pieces without a Content-Length (chunked transfer)."""
+    yield b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+    yield b"Content-Type: application/pdf\r\n\r\n"
+    for i in range(0, len(data), 256 * 1024):
+        yield data[i:i + 256 * 1024]
+    yield b"\r\n--xyz--\r\n"
 
 
 def test_outputs_of_an_unfinished_case_are_a_conflict(tmp_path: Path) -> None:

@@ -56,6 +56,57 @@ def _store_of(request: Request) -> JobStore:
 Store = Annotated[JobStore, Depends(_store_of)]
 
 
+class _BodyTooLarge(Exception):
+    pass
+
+
+class UploadLimit:
+    """Refuse an upload over the limit while it streams in: a declared Content-Length at once,
+    a chunked body as soon as it passes the limit (before the form parser spools it all to disk)."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/api/cases":
+            await self.app(scope, receive, send)
+            return
+        message = f"the file is larger than {self.limit // (1024 * 1024)} MB"
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit + CHUNK:  # the form's own bytes are small
+            await JSONResponse({"error": message}, status_code=413)(scope, receive, send)
+            return
+        received = 0
+        too_large = replied = False
+
+        async def counting_receive():
+            nonlocal received, too_large
+            event = await receive()
+            if event["type"] == "http.request":
+                received += len(event.get("body", b""))
+                if received > self.limit + CHUNK:
+                    too_large = True
+                    raise _BodyTooLarge
+            return event
+
+        async def guarded_send(event) -> None:
+            # The app answers a body cut short with its own error (400): say what happened instead.
+            nonlocal replied
+            if not too_large:
+                await send(event)
+            elif not replied:
+                replied = True
+                await JSONResponse({"error": message}, status_code=413)(scope, receive, send)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except _BodyTooLarge:
+            if not replied:
+                await JSONResponse({"error": message}, status_code=413)(scope, receive, send)
+
+
 def create_app(settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings.from_env()
 
@@ -76,6 +127,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     app = FastAPI(title="casecheck", version="1", lifespan=lifespan,
                   description="行政处罚案卷自动自查: upload a case-file PDF, get its findings, 自查单 and annotated PDF.")
     app.state.settings = settings
+    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes)
 
     def authorized(request: Request) -> None:
         if not settings.token:
@@ -119,9 +171,6 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     @app.post("/api/cases", status_code=202, dependencies=api, summary="Upload a case file (PDF)")
     def upload(request: Request, store: Store, file: Annotated[UploadFile, File(description="the case file")]
                ) -> JSONResponse:
-        declared = int(request.headers.get("content-length") or 0)
-        if declared > settings.max_upload_bytes + CHUNK:  # the form's own bytes are small
-            raise ApiError(413, f"the file is larger than {settings.max_upload_mb} MB")
         name = display_name(file.filename)
         stored, digest = _receive(file, settings)
         job = store.by_hash(digest)
