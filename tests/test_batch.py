@@ -25,16 +25,8 @@ from openpyxl import load_workbook
 
 from models.report import Report
 from samples.generate import Options, generate
-from service.batch import (
-    DB_NAME,
-    STATE_DIR,
-    ArchiveCase,
-    BatchOptions,
-    Driver,
-    find_pdfs,
-    local_pool,
-    run_batch,
-)
+from service.batch import DB_NAME, STATE_DIR, ArchiveCase, BatchOptions, find_pdfs, run_batch
+from service.batch_pool import Driver, local_pool
 from service.cli import main
 from service.jobs import JobStore
 from service.outputs import STATISTICS_NAME, output_paths
