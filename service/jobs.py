@@ -78,15 +78,14 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-class JobStore:
-    """The jobs table of one SQLite file; safe to share between threads and processes."""
+class SqliteFile:
+    """One SQLite file, a connection per thread (sqlite3 connections are not shared across threads)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schema: str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+        self._connect().executescript(schema)
 
     def _connect(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -99,6 +98,13 @@ class JobStore:
         if db is not None:
             db.close()
             self._local.db = None
+
+
+class JobStore(SqliteFile):
+    """The jobs table of one SQLite file; safe to share between threads and processes."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, _SCHEMA)
 
     # -- adding -----------------------------------------------------------------------------
     def add(self, sha256: str, name: str, source: str, outdir: str = "", *,
