@@ -38,7 +38,7 @@ from typing import Any, Literal
 from extractors.ingest import ReadOptions, sha256_of
 from models.report import Report
 from service.batch_pool import BatchError, Driver, dask_pool, local_pool
-from service.jobs import Job, JobStore, outcome_summary
+from service.jobs import Job, JobStore
 from service.outputs import STATISTICS_NAME, write_atomic
 from service.outputs.sheet import SheetOptions
 from service.outputs.statistics import StatisticsRow, render_statistics
@@ -287,11 +287,9 @@ class Batch:
         assert case.job is not None
         if not outcome.ok or outcome.report is None:
             return self._fail(case, outcome.error or "failed", outcome.failure or "internal")
-        report = outcome.report
-        summary = outcome_summary(report.pages, report.findings, len(report.review))
-        self.store.finish(case.job.id, outcome.outputs, {**summary, "settings": self.settings})
+        self.store.finish(case.job.id, outcome.outputs, {**outcome.summary(), "settings": self.settings})
         self._result.checked += 1
-        self._result.pages += report.pages
+        self._result.pages += outcome.report.pages
         self._advance()
 
     def _fail(self, case: ArchiveCase, error: str, failure: str = "internal") -> None:

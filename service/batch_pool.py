@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from service.outputs.sheet import SheetOptions
-from service.pipeline import CheckOptions, _init_file_worker
+from service.pipeline import CheckOptions
 from service.process import CaseOutcome, process_case
+from service.worker_process import spawn_pool, use_threads
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class BatchError(Exception):
 def check_one(pdf: str, outdir: str, options: CheckOptions, sheet: SheetOptions | None) -> CaseOutcome:
     """What a worker runs for one file (a local process or a Dask worker thread)."""
     # A Dask worker the driver did not tune (it joined later): one OCR thread never oversubscribes.
-    _init_file_worker(1)
+    use_threads(1)
     return process_case(Path(pdf), Path(outdir), options=options, sheet=sheet)
 
 
@@ -49,21 +50,7 @@ class Pool:
 
 
 def local_pool(workers: int) -> Pool:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    ctx = multiprocessing.get_context("spawn")  # never fork a process that may hold ONNX sessions
-    return Pool(f"{workers} local worker process(es)", workers,
-                lambda: ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_local_worker,
-                                            initargs=(threads, os.getpid())))
-
-
-def _init_local_worker(threads: int, driver_pid: int) -> None:
-    from service.worker_process import die_with_parent
-
-    _init_file_worker(threads)
-    die_with_parent(driver_pid)  # a killed batch leaves no worker writing outputs behind it
+    return Pool(f"{workers} local worker process(es)", workers, lambda: spawn_pool(workers))
 
 
 def dask_pool(address: str) -> Pool:
@@ -84,7 +71,7 @@ def dask_pool(address: str) -> Pool:
     for info in workers.values():
         per_host[info["host"]] = per_host.get(info["host"], 0) + info["nthreads"]
     for address_, info in workers.items():
-        client.run(_init_file_worker, max(1, (cores.get(address_) or 1) // per_host[info["host"]]),
+        client.run(use_threads, max(1, (cores.get(address_) or 1) // per_host[info["host"]]),
                    workers=[address_])
     nthreads = sum(w["nthreads"] for w in workers.values())
     # A little more than the cluster's threads, so no worker idles while the driver records.

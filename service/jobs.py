@@ -12,14 +12,18 @@ reads; each thread and process opens its own connection.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
+
+log = logging.getLogger(__name__)
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 STATUSES: tuple[str, ...] = JobStatus.__args__  # type: ignore[attr-defined]
@@ -161,6 +165,24 @@ class JobStore(SqliteFile):
     def progress(self, job_id: str, done: int, total: int) -> None:
         self._connect().execute("UPDATE jobs SET done=?, total=? WHERE id=?", (done, total, job_id))
 
+    def progress_reporter(self, job_id: str, every: float) -> Callable[[int, int], None]:
+        """A pipeline progress callback writing this job's pages done, at most once per `every`
+        seconds and on the last page. Progress is for display: a busy database never fails a file."""
+        last = 0.0
+
+        def report(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done < total and now - last < every:
+                return
+            last = now
+            try:
+                self.progress(job_id, done, total)
+            except sqlite3.Error:
+                log.debug("progress of job %s not recorded", job_id, exc_info=True)
+
+        return report
+
     def finish(self, job_id: str, outputs: dict[str, str], summary: dict[str, Any]) -> None:
         self._connect().execute(
             "UPDATE jobs SET status='done', outputs=?, summary=?, error=NULL, failure=NULL, "
@@ -229,10 +251,3 @@ def _job(row: sqlite3.Row) -> Job:
     data["outputs"] = json.loads(data["outputs"] or "{}")
     data["summary"] = json.loads(data["summary"] or "{}")
     return Job.model_validate(data)
-
-
-def outcome_summary(report_pages: int, findings: list[Any], review: int) -> dict[str, Any]:
-    """Counts kept beside a finished job, for lists that should not load every report."""
-    legality = sum(1 for f in findings if f.kind == "合法性")
-    return {"pages": report_pages, "findings": len(findings), "legality": legality,
-            "standard": len(findings) - legality, "review": review}

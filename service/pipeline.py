@@ -10,7 +10,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from extractors.ingest import (
 from extractors.split import archive_number, page_types, split_documents
 from models.case import CaseFile, Document, PageAnalysis
 from models.report import DocumentRecord, Report, Timing
+from service.worker_process import spawn_pool
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +111,8 @@ _worker_reader: PageReader | None = None
 _worker_docs: dict[str, object] = {}
 
 
-def _init_worker(options: ReadOptions, threads: int, parent_pid: int) -> None:
+def _load_page_reader(options: ReadOptions) -> None:
     global _worker_reader
-    from service.worker_process import die_with_parent
-
-    _init_file_worker(threads)
-    die_with_parent(parent_pid)  # a page reader outlives no file checker (serve stops its workers)
     _worker_reader = PageReader(options)
 
 
@@ -133,13 +130,8 @@ def _worker_read(path_str: str, index: int) -> PageAnalysis:
 
 def _read_parallel(path: Path, count: int, options: ReadOptions, workers: int,
                    progress: ProgressCallback | None) -> list[PageAnalysis]:
-    import multiprocessing
-
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    ctx = multiprocessing.get_context("spawn")  # never fork a process that may hold ONNX sessions
     pages: list[PageAnalysis | None] = [None] * count
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(options, threads, os.getpid())) as pool:
+    with spawn_pool(workers, then=_load_page_reader, then_args=(options,)) as pool:
         futures = {pool.submit(_worker_read, str(path), i): i for i in range(count)}
         for done, future in enumerate(as_completed(futures), start=1):
             pages[futures[future]] = future.result()
@@ -217,12 +209,6 @@ def build_report(case: CaseFile, rules: RulePack | None = None) -> Report:
     )
 
 
-def _init_file_worker(threads: int) -> None:
-    # Several processes share the cores: one inference thread each avoids oversubscription.
-    os.environ.setdefault("CASECHECK_OCR_THREADS", str(threads))
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-
-
 def _read_case_quietly(path: str, read: ReadOptions) -> CaseFile | str:
     try:
         return read_case(Path(path), CheckOptions(read=read, workers=1))
@@ -237,8 +223,6 @@ def read_cases(paths: list[Path], workers: int = 0, read: ReadOptions | None = N
     File-level parallelism keeps every core busy with one single-threaded OCR engine each, which
     is faster over many files than splitting each file's pages across processes.
     """
-    import multiprocessing
-
     read = read or ReadOptions()
     workers = min(workers or default_workers(), max(len(paths), 1))
     results: list[CaseFile | str] = [""] * len(paths)
@@ -248,10 +232,7 @@ def read_cases(paths: list[Path], workers: int = 0, read: ReadOptions | None = N
             if progress:
                 progress(i + 1, len(paths))
         return results
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_file_worker,
-                             initargs=(threads,)) as pool:
+    with spawn_pool(workers) as pool:
         futures = {pool.submit(_read_case_quietly, str(p), read): i for i, p in enumerate(paths)}
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()

@@ -41,9 +41,14 @@ class CaseOutcome(BaseModel):
     report: Report | None = None
     seconds: float = 0.0
 
-    @property
-    def pages(self) -> int:
-        return self.report.pages if self.report else 0
+    def summary(self) -> dict[str, float | int]:
+        """Counts kept beside a finished job, for lists that should not load every report."""
+        if self.report is None:
+            return {"seconds": self.seconds}
+        legality = sum(1 for f in self.report.findings if f.kind == "合法性")
+        return {"pages": self.report.pages, "findings": len(self.report.findings), "legality": legality,
+                "standard": len(self.report.findings) - legality, "review": len(self.report.review),
+                "seconds": self.seconds}
 
 
 def process_case(pdf: Path, outdir: Path, *, options: CheckOptions | None = None,

@@ -109,3 +109,18 @@ def test_process_case_reports_a_bad_file_in_one_line(tmp_path: Path) -> None:
     assert not outcome.ok and outcome.failure == "input"
     assert outcome.error == "上传.pdf: not a PDF file"
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_progress_is_written_at_most_once_per_interval_and_always_at_the_end(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job, _ = store.add("a" * 64, "a.pdf", "a")
+    report = store.progress_reporter(job.id, every=3600)
+    report(1, 10)
+    report(5, 10)  # within the interval: not written
+    assert (store.get(job.id).done, store.get(job.id).total) == (1, 10)
+    report(10, 10)  # the last page always is
+    assert store.get(job.id).done == 10
+    store.close()
+    (tmp_path / "jobs.sqlite3").unlink()
+    (tmp_path / "jobs.sqlite3").mkdir()  # the database gone from under it: progress only, no failure
+    report(10, 10)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -153,4 +152,3 @@ def test_no_browser_was_downloaded() -> None:
     cache = Path.home() / ".cache" / "ms-playwright"
     assert not cache.exists() or not any(p.name.startswith("chromium") for p in cache.iterdir()), (
         "a Playwright browser download was found; the tests use /usr/bin/chromium")
-    assert shutil.which("chromium") or CHROMIUM.exists()

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 from collections import deque
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import count
 from pathlib import Path, PurePosixPath
@@ -40,7 +40,8 @@ from service.watch.ledger import Arrival, Ledger
 from service.watch.moves import Mover, unchanged
 from service.watch.settle import Settler, is_network_fs, scan
 from service.watch.status import WatchLock, summary, write_status_file
-from service.watch.worker import JobResult, JobSpec, init_worker_process, run_job
+from service.watch.worker import JobResult, JobSpec, run_job
+from service.worker_process import spawn_pool
 
 log = logging.getLogger(__name__)
 
@@ -411,10 +412,9 @@ class Watcher:
             if workers == 1:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="casecheck-check")
             else:
-                threads = max(1, (os.cpu_count() or 1) // workers)
-                self._executor = ProcessPoolExecutor(
-                    workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=init_worker_process, initargs=(threads, os.getpid()))
+                # Ctrl-C reaches the whole process group: the watcher decides whether the files in
+                # hand are finished (first signal) or abandoned (second), so the workers ignore both.
+                self._executor = spawn_pool(workers, ignored=(signal.SIGINT, signal.SIGTERM))
         return self._executor
 
     def _collect(self) -> None:

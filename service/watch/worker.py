@@ -8,21 +8,18 @@ sees two writers and a worker that dies leaves nothing half-recorded.
 from __future__ import annotations
 
 import logging
-import signal
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from checkers import RulePack
 from extractors.ingest import ReadOptions
-from service.jobs import JobStore, outcome_summary
+from service.jobs import JobStore
 from service.outputs import OUTPUT_KINDS
 from service.outputs.sheet import SheetOptions
-from service.pipeline import CheckOptions, _init_file_worker
+from service.pipeline import CheckOptions
 from service.process import process_case
-from service.worker_process import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +64,7 @@ def run_job(spec: JobSpec) -> JobResult:
             Path(spec.source), Path(spec.outdir),
             options=CheckOptions(read=spec.read, workers=1, rules=spec.rules),
             sheet=spec.sheet, name=spec.name, output_name=spec.output_name,
-            progress=_progress_writer(spec), kinds=spec.kinds)
+            progress=JobStore(Path(spec.db)).progress_reporter(spec.job_id, PROGRESS_EVERY), kinds=spec.kinds)
     except Exception as exc:  # process_case does not raise for a file; this is a fault of ours
         log.exception("%s: check failed", spec.name)
         return JobResult(spec.job_id, ok=False, error=f"{spec.name}: internal error ({type(exc).__name__}: {exc})",
@@ -75,37 +72,5 @@ def run_job(spec: JobSpec) -> JobResult:
     if not outcome.ok or outcome.report is None:
         return JobResult(spec.job_id, ok=False, error=outcome.error, failure=outcome.failure,
                          seconds=outcome.seconds)
-    report = outcome.report
-    return JobResult(spec.job_id, ok=True, outputs=outcome.outputs,
-                     summary=outcome_summary(report.pages, report.findings, len(report.review)),
-                     sha256=report.sha256, seconds=outcome.seconds)
-
-
-def _progress_writer(spec: JobSpec) -> Callable[[int, int], None]:
-    """Page progress into the job's row (for --status), at most once a second and on the last page."""
-    store: JobStore | None = None
-    last = 0.0
-
-    def progress(done: int, total: int) -> None:
-        nonlocal store, last
-        now = time.monotonic()
-        if done < total and now - last < PROGRESS_EVERY:
-            return
-        last = now
-        try:
-            store = store or JobStore(Path(spec.db))
-            store.progress(spec.job_id, done, total)
-        except Exception:  # progress is for display; a busy database must not fail the file
-            log.debug("progress of %s not recorded", spec.name, exc_info=True)
-
-    return progress
-
-
-def init_worker_process(threads: int, watcher_pid: int) -> None:
-    """A spawned worker: one OCR thread, signals left to the watcher, dies with the watcher."""
-    _init_file_worker(threads)
-    # Ctrl-C reaches the whole process group: the watcher decides whether the file in hand is
-    # finished (first signal) or abandoned (second), so the workers ignore both.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    die_with_parent(watcher_pid)
+    return JobResult(spec.job_id, ok=True, outputs=outcome.outputs, summary=outcome.summary(),
+                     sha256=outcome.report.sha256, seconds=outcome.seconds)

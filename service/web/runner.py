@@ -10,17 +10,15 @@ store and is queued again at the next start, so a restart loses nothing.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import signal
 import threading
-import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from service.jobs import Job, JobStore, outcome_summary
+from service.jobs import Job, JobStore
 from service.web.settings import ServeSettings
+from service.worker_process import spawn_pool, threads_per_process
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +76,10 @@ class JobRunner:
     def _new_executor(self) -> Executor:
         if self.settings.in_process:
             return ThreadPoolExecutor(self.settings.workers, thread_name_prefix="casecheck-job")
-        threads = max(1, (os.cpu_count() or 1) // (self.settings.workers * self.settings.page_workers))
-        return ProcessPoolExecutor(self.settings.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(threads, os.getpid()))
+        # Ctrl-C is the service's to handle: it stops the workers itself, their jobs stay queued.
+        return spawn_pool(self.settings.workers,
+                          threads_per_process(self.settings.workers * self.settings.page_workers),
+                          ignored=(signal.SIGINT,))
 
     def _dispatch(self) -> None:
         while not self._stopping.is_set():
@@ -150,17 +149,6 @@ class JobRunner:
 _stores: dict[str, JobStore] = {}
 
 
-def _init_worker(threads: int, service_pid: int) -> None:
-    """A worker: one OCR thread per core it has; Ctrl-C is the service's to handle (it stops the
-    workers itself and leaves their jobs queued); dies with the service, leaving no orphan."""
-    from service.pipeline import _init_file_worker
-    from service.worker_process import die_with_parent
-
-    _init_file_worker(threads)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(service_pid)
-
-
 def run_job(db_path: str, job_id: str, args: dict) -> None:
     """Check one job's file and record what became of it in the store (runs in a worker)."""
     from checkers import load_pack
@@ -169,23 +157,13 @@ def run_job(db_path: str, job_id: str, args: dict) -> None:
     from service.process import process_case
 
     store = _stores.get(db_path) or _stores.setdefault(db_path, JobStore(Path(db_path)))
-    last = 0.0
-
-    def progress(done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if done == total or now - last >= PROGRESS_INTERVAL:
-            last = now
-            store.progress(job_id, done, total)
 
     options = CheckOptions(read=ReadOptions(engine=args["engine"], dpi=args["dpi"]), workers=args["page_workers"],
                            rules=load_pack(args["rules"]))
     outcome = process_case(Path(args["source"]), Path(args["outdir"]), options=options, name=args["name"],
-                           output_name=OUTPUT_STEM, progress=progress)
-    if outcome.ok and outcome.report is not None:
-        report = outcome.report
-        summary = outcome_summary(report.pages, report.findings, len(report.review))
-        summary["seconds"] = outcome.seconds
-        store.finish(job_id, outcome.outputs, summary)
+                           output_name=OUTPUT_STEM,
+                           progress=store.progress_reporter(job_id, PROGRESS_INTERVAL))
+    if outcome.ok:
+        store.finish(job_id, outcome.outputs, outcome.summary())
     else:
         store.fail(job_id, outcome.error or f"{args['name']}: failed", outcome.failure or "internal")
