@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from checkers.base import Hit, rule
 from checkers.context import HEARING_HELD, TYPE_NAMES, CaseView, affirmed
-from extractors.fields.text import squeeze
+from lexicon.text import squeeze
 
 # Words by which an unclassified document (type `other`) may still be the one a rule misses:
 # then the finding is a question for a person, not a certainty.

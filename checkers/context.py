@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from checkers.pack import RulePack
-from extractors.fields import find_numbers, parse_date, parse_number
-from extractors.fields.dates import cut_year_date
-from extractors.fields.text import fold, squeeze
+from lexicon.dates import cut_year_date, parse_date
+from lexicon.numbers import find_numbers, parse_number
+from lexicon.text import fold, squeeze
 from models.case import CaseFile, Document, FieldValue, PageAnalysis, TextLine
 from models.report import BBox, Evidence
 

@@ -12,8 +12,8 @@ from checkers.base import Hit, rule
 from checkers.calendar import Deadline, add_days, add_workdays, period_end
 from checkers.context import CaseView, Dated
 from checkers.pack import Limits
-from extractors.fields.dates import blank_date, cn_small
-from extractors.fields.text import fold, squeeze
+from lexicon.dates import blank_date, cn_small
+from lexicon.text import fold, squeeze
 from models.case import Document
 
 DATED = ("notice", "decision", "correction_order")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from checkers.base import Hit, rule
 from checkers.context import CaseView, Dated
-from extractors.fields import NumberParts, parse_number
+from lexicon.numbers import NumberParts, parse_number
 from models.case import Document, FieldValue
 
 NUMBERED = ("notice", "decision", "correction_order")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from checkers.base import Hit, rule
 from checkers.context import CaseView
-from extractors.fields.text import squeeze
+from lexicon.text import squeeze
 
 
 @rule("officers.insufficient")

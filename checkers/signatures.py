@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from checkers.base import Hit, rule
 from checkers.context import CaseView
-from extractors.fields.dates import find_dates
-from extractors.fields.text import fold, squeeze
 from extractors.marks import find_labels
+from lexicon.dates import find_dates
+from lexicon.text import fold, squeeze
 from models.case import Document, Mark, PageAnalysis, TextLine
 
 # Who a role is on a form or record, by the words of its printed label.

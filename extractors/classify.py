@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from extractors.fields.dates import cn_small
+from lexicon.dates import cn_small
 from models.case import PageText, TextLine
 from models.report import BBox
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 
-from extractors.fields.dates import blank_date, cut_year_date, parse_date
 from extractors.ocr.base import OcrEngine, upright
+from lexicon.dates import blank_date, cut_year_date, parse_date
 from models.case import Mark, PageAnalysis, PageText, TextLine
 
 log = logging.getLogger(__name__)

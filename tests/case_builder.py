@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from checkers import RULES, CaseView, CheckResult, RulePack, check_case, load_pack
-from extractors.fields.text import squeeze
 from extractors.marks import find_labels
+from lexicon.text import squeeze
 from models.case import (
     CaseFile,
     Document,

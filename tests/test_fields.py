@@ -14,16 +14,10 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from extractors.fields import (
-    case_fields,
-    extract_fields,
-    find_dates,
-    find_numbers,
-    normalize_number,
-    parse_date,
-    parse_number,
-)
+from extractors.fields import case_fields, extract_fields
 from extractors.ingest import text_layer_lines
+from lexicon.dates import find_dates, parse_date
+from lexicon.numbers import find_numbers, normalize_number, parse_number
 from models.case import DocumentFields, PageText, TextLine
 from models.truth import Truth
 from tests.conftest import load_truths

@@ -6,8 +6,8 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 
-from extractors.fields.numbers import parse_number
 from extractors.fields.values import clean_cause
+from lexicon.numbers import parse_number
 from models.case import DocumentFields, FieldValue
 from models.report import CaseFields
 

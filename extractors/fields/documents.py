@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extractors.fields import values as V
-from extractors.fields.dates import cut_year_date, date_hits
 from extractors.fields.labels import band, find_labels, first_value, label_pattern, left_labels
-from extractors.fields.numbers import confidence_penalty, number_hits, numbers_in, parse_number
-from extractors.fields.text import CJK, Joined, compact, fold, same_row, scan_lines, squeeze
+from lexicon.dates import cut_year_date, date_hits
+from lexicon.numbers import confidence_penalty, number_hits, numbers_in, parse_number
+from lexicon.text import CJK, Joined, compact, fold, same_row, scan_lines, squeeze
 from models.case import DocumentFields, FieldValue, PageText
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractors.fields.text import CJK, Joined, fold, row_after, same_row, squeeze, sub_bbox, union, v_overlap
+from lexicon.text import CJK, Joined, fold, row_after, same_row, squeeze, sub_bbox, union, v_overlap
 from models.case import FieldValue, PageText, TextLine
 
 # What ends a value inside a line: a wide gap or the next "label：".

@@ -8,8 +8,8 @@ import re
 from collections.abc import Sequence
 
 from extractors.fields.labels import LabelHit, find_labels, first_value, label_pattern, region_joined
-from extractors.fields.numbers import numbers_in
-from extractors.fields.text import CJK, Joined, compact, fold, squeeze
+from lexicon.numbers import numbers_in
+from lexicon.text import CJK, Joined, compact, fold, squeeze
 from models.case import FieldValue, PageText
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.fields.text import Joined, compact, fold, scan_lines, squeeze
+from lexicon.text import Joined, compact, fold, scan_lines, squeeze
 from models.case import FieldValue, TextLine
 
 log = logging.getLogger(__name__)

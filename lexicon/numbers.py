@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from extractors.fields.text import CJK, Joined, compact, fold, scan_lines
+from lexicon.text import CJK, Joined, compact, fold, scan_lines
 from models.case import FieldValue, TextLine
 
 log = logging.getLogger(__name__)
