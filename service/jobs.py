@@ -168,7 +168,9 @@ class JobStore(SqliteFile):
     def progress_reporter(self, job_id: str, every: float) -> Callable[[int, int], None]:
         """A pipeline progress callback writing this job's pages done, at most once per `every`
         seconds and on the last page. Progress is for display: a busy database never fails a file."""
-        last = 0.0
+        # -inf, not 0.0: monotonic() counts from boot, so on a machine up for less than `every`
+        # seconds a 0.0 start would hold back the first report.
+        last = float("-inf")
 
         def report(done: int, total: int) -> None:
             nonlocal last

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import time
 from pathlib import Path
+
+import pytest
 
 from service.jobs import JobStore
 from service.pipeline import CheckOptions
@@ -124,3 +127,17 @@ def test_progress_is_written_at_most_once_per_interval_and_always_at_the_end(tmp
     (tmp_path / "jobs.sqlite3").unlink()
     (tmp_path / "jobs.sqlite3").mkdir()  # the database gone from under it: progress only, no failure
     report(10, 10)
+
+
+def test_first_progress_is_written_on_a_machine_just_booted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # time.monotonic() counts from boot: ten seconds after it, with a one-hour interval, the first
+    # report must still be written (a reporter starting from 0.0 would hold it back).
+    monkeypatch.setattr(time, "monotonic", lambda: 10.0)
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job, _ = store.add("a" * 64, "a.pdf", "a")
+    report = store.progress_reporter(job.id, every=3600)
+    report(1, 10)
+    assert (store.get(job.id).done, store.get(job.id).total) == (1, 10)
+    report(2, 10)  # within the interval: not written
+    assert store.get(job.id).done == 1
+    store.close()
