@@ -298,3 +298,37 @@ def test_sheet_and_summary_carry_the_page_number_note(reports: dict[str, Report]
     assert note in table.cell(22, 1).text
     summary = pymupdf.open(stream=render_annotated(report, FIXED / "demo-500-000.pdf"))[0]
     assert "".join(note.split()) in "".join(summary.get_text(sort=True).split())
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_outputs_take_the_umasks_mode_and_temporaries_stay_private(tmp_path: Path, umask: int,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import stat
+
+    from service.outputs import write_atomic
+
+    while_written: list[int] = []  # the temporary file's mode once its bytes are in
+    at_rename: list[int] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def spy_fsync(fd: int) -> None:
+        while_written.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    def spy_replace(src, dst) -> None:
+        at_rename.append(stat.S_IMODE(os.stat(src).st_mode))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", spy_fsync)
+    monkeypatch.setattr(os, "replace", spy_replace)
+    old = os.umask(umask)
+    try:
+        target = tmp_path / "case.report.json"
+        write_atomic(target, b"{}")
+    finally:
+        os.umask(old)
+    assert while_written == [0o600]  # private while incomplete
+    assert at_rename == [0o666 & ~umask]  # the mode is set before the rename, on the complete file
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    assert target.read_bytes() == b"{}" and not list(tmp_path.glob(".*.part"))

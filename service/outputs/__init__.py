@@ -43,6 +43,20 @@ def render_outputs(report: Report, pdf: Path, sheet: SheetOptions | None = None,
     return {kind: makers[kind]() for kind in kinds}
 
 
+def _umask() -> int:
+    """The process's umask: from /proc on Linux (os.umask can only read it by setting it, which
+    races with other threads creating files), else set and straight back."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all: a temporary file in the same folder, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,6 +66,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+            # mkstemp's file is 0600 and would stay so after the rename: colleagues on a shared
+            # folder could not open the output. It takes the umask's mode only once complete.
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
