@@ -2,7 +2,7 @@
 
 The strongest cue on a case-file page is its printed title (行政处罚决定书, 送达回证, …): short,
 centred, larger than body text, near the top. `TitleClassifier` finds such lines, matches them
-against a lexicon of the titles real archives use, and reports a page with none as a
+against the titles real archives use (each type's patterns in models/doctypes.py), and reports a page with none as a
 continuation. The splitter then uses archive page numbers and the 卷内目录 to settle the rest.
 Classifiers sit behind the small `PageClassifier` interface so another (e.g. a trained model)
 can be configured instead.
@@ -11,39 +11,42 @@ can be configured instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from lexicon.dates import cn_small
 from models.case import PageText, TextLine
+from models.doctypes import DOC_TYPES, DocTypeSpec, by_title_rank
 from models.report import BBox
 
-# Ordered: the first pattern that matches a title wins, so specific titles come before generic
-# ones (立案审批表 before 审批表, 现场检查照片 before 现场检查, 事先告知书 before 决定书).
-TITLE_LEXICON: tuple[tuple[str, str], ...] = (
-    ("toc", r"卷内(文件)?目录|案卷目录"),
-    ("archive_note", r"备考表"),
-    ("service_receipt", r"送达回[证执单]|邮寄送达|送达证明|送达凭证"),
-    ("payment_receipt", r"缴款(凭证|书|单)|罚没款|非税收入|银行回单|缴税|收款收据|缴费凭证|回单"),
-    ("closing_approval", r"结案(审批|报告|登记|呈批)"),
-    ("filing_approval", r"立案(审批|登记|呈批|决定)|案件来源登记|受理登记"),
-    ("legal_review", r"法制(审核|审查)"),
-    ("evidence", r"照片|图片|影像|截图|示意图|监测报告|检测报告|监测数据|检验报告|营业执照|身份证|"
-                 r"授权委托|委托书|采样|取证|证据|登记保存|复印件|许可证|批复|情况说明|说明材料|"
-                 r"证明|承诺书|报告单|鉴定|清单|台账|备案|材料|资料|合同|协议|发票|证书|执照|环评|报告表|"
-                 r"报告书|登记证"),
-    ("other", r"查封|扣押|强制执行|催告|撤销|移送|不予立案"),
-    ("correction_order", r"责令.{0,6}改正|改正违法行为|限期整改|责令停止"),
-    ("notice", r"事先.{0,6}告知|听证告知|处罚告知|告知书"),
-    ("statement_record", r"陈述|申辩|听证(笔录|通知|申请|报告|会)|听证"),
-    ("internal_approval", r"审批表|审查表|呈批表|集体(讨论|审议|研究)|审议记录|讨论记录|处理意见|审批单"),
-    ("inquiry_record", r"询问笔录|调查笔录|询问"),
-    ("investigation_report", r"调查(终结)?报告|案件调查|调查处理报告"),
-    ("inspection_record", r"现场(检查|勘察|勘验|监察|调查)|勘[察验]笔录|检查笔录|监察记录|检查记录"),
-    ("decision", r"处罚决定书|决定书"),
-    ("cover", r"卷宗|案卷|封面"),
-)
-_COMPILED = tuple((t, re.compile(p)) for t, p in TITLE_LEXICON)
+
+@dataclass(frozen=True)
+class TitlePattern:
+    """One type's titles as the classifier tries them (models.doctypes: patterns, slack, bias)."""
+
+    doc_type: str
+    pattern: re.Pattern[str]
+    slack: int
+    bias: float
+
+
+@lru_cache(maxsize=8)
+def _lexicon(registry: tuple[DocTypeSpec, ...]) -> tuple[TitlePattern, ...]:
+    specs = by_title_rank({s.code: s for s in registry})
+    return tuple(TitlePattern(s.code, re.compile("|".join(s.titles)), s.title_slack, s.title_bias) for s in specs)
+
+
+def title_lexicon(types: Mapping[str, DocTypeSpec] = DOC_TYPES) -> tuple[TitlePattern, ...]:
+    """The title patterns of a registry, in the order they are tried: the first match wins."""
+    if types is DOC_TYPES:
+        return _DEFAULT_LEXICON
+    return _lexicon(tuple(types.values()))
+
+
+_DEFAULT_LEXICON = _lexicon(tuple(DOC_TYPES.values()))
+
 
 _PUNCT = re.compile(r"[\s　·•.,，。:：;；_\-—~～]+")
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）"})
@@ -61,12 +64,12 @@ def title_key(text: str) -> str:
 _AGENCY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,12}?(生态环境|环境保护|环保)(局|厅)([\u4e00-\u9fff]{1,8}?分局)?")
 
 
-def match_title(text: str) -> str | None:
+def match_title(text: str, types: Mapping[str, DocTypeSpec] = DOC_TYPES) -> str | None:
     """The document type a title names, or None."""
     key = title_key(text)
-    for doc_type, pattern in _COMPILED:
-        if pattern.search(key):
-            return doc_type
+    for entry in title_lexicon(types):
+        if entry.pattern.search(key):
+            return entry.doc_type
     return None
 
 
@@ -121,6 +124,9 @@ class TitleClassifier:
     # Titles are short: a body sentence that merely mentions 决定书 is not one.
     max_extra_chars = 10
     min_score = 0.55
+
+    def __init__(self, types: Mapping[str, DocTypeSpec] = DOC_TYPES) -> None:
+        self.lexicon = title_lexicon(types)
 
     def classify(self, text: PageText) -> PageClass:
         hits = self.title_hits(text)
@@ -191,17 +197,18 @@ class TitleClassifier:
         # The issuing agency printed on the title's line (长治市生态环境局襄垣分局行政处罚决定书) is
         # part of the heading, not extra words.
         core = _AGENCY_PREFIX.sub("", _CONTINUATION.sub("", key))
-        doc_type = None
+        entry = None
         match_len = 0
-        for t, pattern in _COMPILED:
-            m = pattern.search(core)
+        for candidate_entry in self.lexicon:
+            m = candidate_entry.pattern.search(core)
             if m:
-                doc_type, match_len = t, len(m.group(0))
+                entry, match_len = candidate_entry, len(m.group(0))
                 break
-        if doc_type is None:
+        if entry is None:
             return None
+        doc_type = entry.doc_type
         extra = len(core) - match_len
-        if extra > self.max_extra_chars + (6 if doc_type == "evidence" else 0):
+        if extra > self.max_extra_chars + entry.slack:
             return None
         if "：" in candidate or ":" in candidate:
             # "送达文书名称：行政处罚决定书" is a field, not a title.
@@ -216,8 +223,8 @@ class TitleClassifier:
         top = 1.0 - min(y0 / max(text.height, 1.0) / 0.5, 1.0)
         short = 1.0 - min(extra / 12.0, 1.0)
         score = 0.35 * centred + 0.25 * size + 0.2 * top + 0.2 * short
-        if doc_type == "evidence":
-            score -= 0.05  # evidence words also occur in table headers and captions
+        if entry.bias:
+            score += entry.bias  # evidence words also occur in table headers and captions
         return TitleHit(doc_type=doc_type, text=candidate.strip(), bbox=bbox, score=round(score, 3),
                         continuation=continuation)
 
