@@ -26,6 +26,9 @@ import cv2
 import numpy as np
 import pymupdf
 
+from lexicon.roles import SignLabel as _Label
+from lexicon.roles import char_weights as _char_weights
+from lexicon.roles import find_labels
 from models.case import Mark, TextLine
 
 log = logging.getLogger(__name__)
@@ -346,34 +349,6 @@ def find_seals(image: np.ndarray, points_per_pixel: float, grey: bool | None = N
 
 # -- signatures ------------------------------------------------------------------------------------
 
-# Who signs a record or form. A role word is a signing label when a colon or a 签名-word follows
-# it, or when it fills a cell of a ruled form; in running text (执法人员卢东杰…) it is not.
-SIGN_ROLES = (
-    "被检查人", "被检查单位", "被询问人", "被调查人", "当事人", "委托代理人", "代理人", "现场负责人",
-    "执法人员", "调查人员", "调查人", "检查人", "询问人", "记录人", "记录员", "受送达人", "送达人",
-    "收件人", "签收人", "代收人", "见证人", "承办人", "经办人", "审核人", "审批人", "复核人", "核对人",
-    "主持人", "听证员", "参会人员", "参加人员", "出席人员", "立卷人", "采样人", "监测人", "提取人",
-    "陪同人", "负责人", "批准人", "汇报人", "拍摄人", "制作人", "填表人", "签发人", "提供人", "复印人",
-    "证明人", "确认人", "委托人", "受托人", "法定代表人", "授权代表", "缴款人",
-    # Report sign-off rows (监测报告: 编制：… 审核：… 批准：…) — only with a colon.
-    "编制", "审核", "批准", "复核", "校核", "审定", "签发",
-)
-# Roles that only ever sign, never get a typed name on the form: what follows them is taken as
-# handwriting unless clearly print (see `_Zone.lenient`).
-HAND_ROLES = {"送达人", "见证人", "收件人", "签收人", "代收人", "立卷人", "审批人", "审核人", "核对人", "提供人",
-              "缴款人", "复核人", "批准人"}
-_ROLE_ONLY_RE = re.compile(r"[\s:：]")
-SIGN_WORDS = ("签名或盖章", "签字或盖章", "签名并盖章", "签名（盖章）", "签名(盖章)", "签章", "签名", "签字",
-              "盖章", "签收", "捺印")
-_ROLE_RE = "|".join(sorted(map(re.escape, SIGN_ROLES), key=len, reverse=True))
-_WORD_RE = "|".join(sorted(map(re.escape, SIGN_WORDS), key=len, reverse=True))
-_LABEL_RE = re.compile(
-    rf"(?P<role>{_ROLE_RE})?\s*(?P<word>[（(]?\s*(?:{_WORD_RE})\s*[）)]?)?\s*(?P<colon>[:：])?")
-_SHORT_ROLES = {"编制", "审核", "批准", "复核", "校核", "审定", "签发"}
-# Verbs before 签名/签收 in running text: 拒绝签名, 无误后签名, 已签收 — a sentence, not a label.
-_NARRATIVE_BEFORE = set("绝未后已请予并于应须需经")
-_NARRATIVE_AFTER = set("。，,；;、的了日期时")
-# Printed placeholders that stay on an unsigned form: 年 月 日, underscores, brackets.
 _TEMPLATE_RE = re.compile(r"^[\s年月日时分_＿\-—:：（）()/]*$")
 _DATE_RE = re.compile(r"^\s*\d{2,4}\s*[年.\-/,，]\s*\d{1,2}\s*[月.\-/,，]\s*\d{1,2}\s*日?\s*(\d{1,2}\s*[时:：]\s*"
                       r"(\d{1,2}\s*分?)?)?\s*$")
@@ -383,27 +358,10 @@ _OPINION_RE = re.compile(r"同意|建议|拟|处理|立案|属实|无误|相符|
 _DATE_IN_RE = re.compile(r"\d{2,4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?")
 _BRACKET_RE = re.compile(r"[（(][^）)]*[）)]?")
 _PUNCT_RE = re.compile(r"[。，；、《》（）()]")
-_HAND_OPINION_START = re.compile(r"^(同意|拟|建议|按|经)")
 SIG_MIN_AREA_MM2 = 2.5  # ink (after removing print and rules) a signature leaves at least
 SIG_MIN_EXTENT_MM = 4.0
 SPECK_MM2 = 0.12  # dust and JPEG specks are smaller than this
 STROKE_MM2 = 0.5  # a pen stroke (or a joined run of strokes) is at least this much ink
-
-
-@dataclass(frozen=True)
-class _Label:
-    text: str
-    line: int  # index into lines
-    x0: float  # points
-    x1: float
-    opinion_cell: bool  # 承办人意见, 负责人审批意见: a form cell holding an opinion and a signature
-    sign_word: bool  # says 签名/签字/盖章…: what follows is meant to be handwritten
-    rest: str  # the line's text after the label
-
-    @property
-    def hand_only(self) -> bool:
-        """Whether what follows the label is meant to be handwritten (see `_Zone.lenient`)."""
-        return self.sign_word or self.opinion_cell or _ROLE_ONLY_RE.sub("", self.text) in HAND_ROLES
 
 
 @dataclass
@@ -423,53 +381,6 @@ class _Zone:
         cell in a record's header) a typed name is usual.
         """
         return self.label.hand_only
-
-
-def _char_weights(text: str) -> list[float]:
-    # CJK and full-width characters are about twice as wide as digits and Latin letters.
-    return [0.55 if ord(ch) < 0x2E80 and ch != " " else 1.0 for ch in text]
-
-
-def _span_x(line: TextLine, text: str, i: int, j: int) -> tuple[float, float]:
-    """Approximate x extent (points) of characters i..j of a line, from character widths."""
-    w = _char_weights(text)
-    total = sum(w) or 1.0
-    x0, x1 = line.bbox[0], line.bbox[2]
-    return x0 + (x1 - x0) * sum(w[:i]) / total, x0 + (x1 - x0) * sum(w[:j]) / total
-
-
-def find_labels(lines: list[TextLine]) -> list[_Label]:
-    """Signing labels in OCR or text-layer lines, with their approximate x extent (points)."""
-    out: list[_Label] = []
-    for li, line in enumerate(lines):
-        text = line.text
-        stripped = text.strip()
-        if len(stripped) <= 12 and stripped.endswith("意见") and line.confidence >= 0.85 and \
-                not _HAND_OPINION_START.match(stripped):
-            out.append(_Label(stripped, li, line.bbox[0], line.bbox[2], True, False, ""))
-            continue
-        for m in _LABEL_RE.finditer(text):
-            role, word, colon = m.group("role"), m.group("word"), m.group("colon")
-            if not (role or word):
-                continue
-            start, end = m.start(), m.end()
-            before = text[start - 1] if start > 0 else ""
-            after = text[end] if end < len(text) else ""
-            head = text[:start].rstrip()
-            if word:
-                if before in _NARRATIVE_BEFORE or after in _NARRATIVE_AFTER:
-                    continue
-            elif role in _SHORT_ROLES:
-                # 审核/批准 are everyday words; only 审核： at the start of a field is a label.
-                if not colon or (len(head) > 2 and not head.endswith(("：", ":", " "))):
-                    continue
-            elif not colon and (text[end:].strip() or head):
-                # A bare role word is a label only alone on its line (a form's label cell), not
-                # inside running text (执法人员卢东杰…, …分局的执法人员).
-                continue
-            x0, x1 = _span_x(line, text, start, end)
-            out.append(_Label(m.group(0).strip(), li, x0, x1, False, bool(word), text[end:]))
-    return out
 
 
 def _looks_printed(text: str, line: TextLine, text_h: float, blue_share: float, lenient: bool,

@@ -93,6 +93,33 @@ class Mark(BaseModel):
     label: str | None = None  # for a signature, the printed label it answers (签名, 签收人, …)
 
 
+SignRole = Literal["party", "recipient", "agent", "witness", "server", "officer", "recorder", "leader",
+                   "reviewer", "handler", "other", "unknown"]
+# ink: handwriting seen; stamp: a personal name stamp (人名章) or seal in the zone; empty: looked at,
+# nothing there; unknown: the zone could not be judged (no image to look at).
+ZoneState = Literal["ink", "stamp", "empty", "unknown"]
+
+
+class SignZone(BaseModel):
+    """A place on a page where someone is asked to sign, whose it is, and what was found there.
+
+    The reader records every signing label it finds; the rules judge requirements by role from
+    these, never by re-reading the page's labels.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    page: int = Field(ge=1)
+    label: str  # the printed label (签名或盖章, 被检查人：, 负责人意见)
+    label_bbox: BBox  # the label's line, upright-page points
+    role: SignRole
+    state: ZoneState
+    mark_bbox: BBox | None = None  # the signature or stamp answering the label
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)  # of the state
+    dated: bool = False  # a date is written in the zone's row (someone filled the cell in)
+    required: bool = True  # False for rows filled only when something happened (代收人, 见证人)
+
+
 class PageAnalysis(BaseModel):
     """One page after reading, mark finding and classification."""
 
@@ -110,6 +137,7 @@ class PageAnalysis(BaseModel):
     grayscale: bool | None = None
     seals: list[Mark] = Field(default_factory=list)
     signatures: list[Mark] = Field(default_factory=list)
+    sign_zones: list[SignZone] = Field(default_factory=list)
 
     @property
     def page(self) -> int:

@@ -69,6 +69,9 @@ class Evidence(BaseModel):
 class Finding(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+    # F1, F2… for findings, R1… for review items, A1… for problems a person added: unique in
+    # the report, stable for the same file and version (a review's decisions refer to them).
+    id: str | None = None
     code: str
     category: Category
     kind: FindingKind

@@ -39,10 +39,10 @@ def _usable_folder(outdir: Path) -> str | None:
 
 
 def _render(report: Report, pdf: Path, args: argparse.Namespace, rules: RulePack,
-            kinds: tuple[str, ...]) -> dict[str, bytes] | None:
+            kinds: tuple[str, ...], review=None) -> dict[str, bytes] | None:
     """The outputs in memory, or None after one line saying why (nothing is then written)."""
     try:
-        return render_outputs(report, pdf, _sheet_options(args), rules, kinds=kinds)
+        return render_outputs(report, pdf, _sheet_options(args), rules, kinds=kinds, review=review)
     except Exception as exc:  # a fault of ours: one line here, the trace in the log
         log.info("outputs of %s failed", pdf, exc_info=True)
         print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {exc}); "
@@ -153,8 +153,15 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"casecheck: {why}", file=sys.stderr)
         return 2
     paths = output_paths(report.file, Path(args.output))
+    from service.review import read_review_option
+
+    try:  # --review NAME.review.json, else the one beside the report if any
+        review = read_review_option(args.review, report_path, report)
+    except InputError as exc:
+        print(f"casecheck: {exc}", file=sys.stderr)
+        return 2
     # The report is the input here: never rewritten.
-    outputs = _render(report, pdf, args, rules, ("sheet", "annotated"))
+    outputs = _render(report, pdf, args, rules, ("sheet", "annotated"), review)
     if outputs is None or not _write(outputs, paths, pdf.name):
         return 1
     if not args.quiet:
@@ -170,7 +177,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     rows = []
     for name in args.reports:
         try:
-            rows.append(StatisticsRow.from_report(_load_report(Path(name)), county=args.county))
+            from service.review import reviewed_beside
+
+            report = _load_report(Path(name))
+            rows.append(StatisticsRow.from_report(report, county=args.county,
+                                                  reviewed=reviewed_beside(Path(name), report)))
         except InputError as exc:
             print(f"casecheck: {exc}", file=sys.stderr)
             return 2
@@ -192,6 +203,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from checkers import RULES
     from models.report import DOCUMENT_TYPES
 
+    if args.stats:
+        from service.review import cmd_rule_stats
+
+        return cmd_rule_stats(args)
     try:
         pack = load_pack(args.rules)
     except RulePackError as exc:
@@ -262,6 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", default=".", help="output folder (default: current folder)")
     render.add_argument("--rules", default=None, metavar="FILE", help="the rule pack the report was made under")
     render.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    render.add_argument("--review", default=None, metavar="FILE",
+                        help="NAME.review.json, a person's review (default: the one beside the report, if any)")
     _sheet_arguments(render)
     render.set_defaults(func=cmd_render)
 
@@ -341,6 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--dpi", type=int, default=150, help="resolution pages are read at (default 150)")
     batch.add_argument("--force-ocr", action="store_true", help="OCR pages even when they have a text layer")
     batch.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    batch.add_argument("--review-from", default=None, metavar="DIR",
+                       help="the service's data folder: reviews done there (same SHA-256) fill the tables "
+                            "(default: env CASECHECK_DATA_DIR)")
     batch.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _sheet_arguments(batch)
     batch.set_defaults(func=_lazy("service.batch", "cmd_batch"))
@@ -348,7 +368,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules, their finding codes, sheet rows, kinds and legal basis")
     rules.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
+    rules.add_argument("--stats", action="store_true",
+                       help="per rule: findings confirmed and dismissed by reviewers (the service's data)")
+    rules.add_argument("--data", default=None, metavar="DIR", help="with --stats: the service's data folder "
+                       "(default: env CASECHECK_DATA_DIR or casecheck-data)")
+    rules.add_argument("--json", action="store_true", help="with --stats: print JSON")
     rules.set_defaults(func=cmd_rules)
+
+    users = sub.add_parser("users", help="the service's named accounts: add, list, remove")
+    users.add_argument("action", choices=("add", "list", "remove"))
+    users.add_argument("name", nargs="?", default=None, help="the person's name (add, remove)")
+    users.add_argument("--role", default="自查员", help="自查员 (default), 法制审核 or 管理员")
+    users.add_argument("--data", default=None, metavar="DIR", help="the service's data folder (env CASECHECK_DATA_DIR)")
+    users.add_argument("--db", default=None, metavar="FILE", help="the service's database (env CASECHECK_DB)")
+    users.set_defaults(func=_lazy("service.users", "cmd_users"))
     return parser
 
 

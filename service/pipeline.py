@@ -27,6 +27,7 @@ from extractors.ingest import (
     sha256_of,
 )
 from extractors.split import archive_number, page_types, split_documents
+from extractors.zones import sign_zones
 from models.case import CaseFile, Document, PageAnalysis
 from models.report import DocumentRecord, Report, Timing
 from service.worker_process import spawn_pool
@@ -153,6 +154,7 @@ def assemble_case(name: str, digest: str, pages: list[PageAnalysis], classifier:
         classes.append(cls)
         page.title, page.title_bbox = cls.title, cls.title_bbox
         page.type_confidence = cls.confidence
+        page.sign_zones = sign_zones(page)
     documents = split_documents(pages, classes)
     for doc_type, page in zip(page_types(documents, len(pages)), pages, strict=True):
         page.type = doc_type  # type: ignore[assignment]

@@ -21,6 +21,7 @@ from models.report import Report
 from service.outputs import OUTPUT_KINDS, output_paths, render_outputs, write_outputs
 from service.outputs.sheet import SheetOptions
 from service.pipeline import CheckOptions, PageReadError, ProgressCallback, check_pdf
+from service.review import load_review, review_path
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,14 @@ def process_case(pdf: Path, outdir: Path, *, options: CheckOptions | None = None
         return failed("internal", f"{name}: internal error ({type(exc).__name__}: {_one_line(exc)})")
     if name != pdf.name:
         report.file = name  # the report names the file as its owner knows it, not a stored copy
+    paths = output_paths(output_name or name, Path(outdir))
     try:
-        outputs = render_outputs(report, pdf, sheet, options.rules, kinds=kinds)
+        # A person's review already beside the report (same bytes) still holds for the new outputs.
+        review = load_review(review_path(paths["report"]), report)
+        outputs = render_outputs(report, pdf, sheet, options.rules, kinds=kinds, review=review)
     except Exception as exc:
         log.info("outputs of %s failed", pdf, exc_info=True)
         return failed("internal", f"{name}: outputs could not be made ({type(exc).__name__}: {_one_line(exc)})")
-    paths = output_paths(output_name or name, Path(outdir))
     try:
         write_outputs(outputs, paths)
     except OSError as exc:

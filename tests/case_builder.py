@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from checkers import RULES, CaseView, CheckResult, RulePack, check_case, load_pack
-from extractors.marks import find_labels
+from extractors.zones import sign_zones
+from lexicon.roles import find_labels
 from lexicon.text import squeeze
 from models.case import (
     CaseFile,
@@ -534,6 +535,8 @@ def check(case: CaseFile, pack: RulePack | None = None) -> CheckResult:
     """`check_case`, after running each rule on its own so that a rule that raises fails the test
     (the registry logs and skips a failing rule)."""
     pack = pack or load_pack()
+    for page in case.pages:  # the reader's zones, for the marks as the test left them
+        page.sign_zones = sign_zones(page)
     view = CaseView(case, pack)
     for r in RULES:
         list(r.check(view))

@@ -12,12 +12,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pymupdf
 
 from checkers.context import TYPE_NAMES
 from models.report import CATEGORIES, DocumentRecord, Finding, Report
 from service.outputs.common import cn_date, finding_pages, page_number_note
+
+if TYPE_CHECKING:
+    from service.review import ReviewedCase
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +98,9 @@ class _Item:
 
 
 def _items(report: Report) -> list[_Item]:
-    return ([_Item(f"F{i}", f, False) for i, f in enumerate(report.findings, 1)]
-            + [_Item(f"R{i}", f, True) for i, f in enumerate(report.review, 1)])
+    # A finding's own id (F2, R1, A1 once reviewed) labels it, as the review and the page name it.
+    return ([_Item(f.id or f"F{i}", f, False) for i, f in enumerate(report.findings, 1)]
+            + [_Item(f.id or f"R{i}", f, True) for i, f in enumerate(report.review, 1)])
 
 
 @dataclass
@@ -292,8 +297,8 @@ def _by_category(items: list[_Item]) -> list[tuple[str, list[_Item]]]:
     return [(c, group) for c, group in groups if group]
 
 
-def _summary(report: Report, items: list[_Item],
-             page_count: int) -> tuple[pymupdf.Document, list[tuple[int, pymupdf.Rect, int]]]:
+def _summary(report: Report, items: list[_Item], page_count: int, conclusion: list[str] | None = None
+             ) -> tuple[pymupdf.Document, list[tuple[int, pymupdf.Rect, int]]]:
     """The summary pages as their own document, and the links they should carry.
 
     Made apart from the originals so that subsetting touches only this document's font.
@@ -314,6 +319,8 @@ def _summary(report: Report, items: list[_Item],
         verdict, color = "未发现问题", (0.0, 0.5, 0.2)
     tail = f"，另有 {len(review)} 项待人工核实。" if review else "。"
     writer.paragraph([_Run("自查结论：", INK), _Run(verdict, color), _Run(tail)], size=12.0, after=4.0)
+    for line in conclusion or []:  # the review's state; rows judged by rules and those left to a person
+        writer.paragraph([_Run(line, INK)], size=10.0, after=2.0)
 
     sections = iter(SECTION_NUMERALS)
     writer.heading(f"{next(sections)}、案件信息", 13.0, rule=True)
@@ -474,15 +481,20 @@ def _outline(report: Report, items: list[_Item], offset: int, page_count: int) -
     return [[1, "案卷自查结果", 1], *loose, *documents]
 
 
-def render_annotated(report: Report, pdf_path: Path) -> bytes:
-    """The original pages with every finding's evidence boxed and commented, after a summary page."""
+def render_annotated(report: Report, pdf_path: Path, reviewed: ReviewedCase | None = None) -> bytes:
+    """The original pages with every finding's evidence boxed and commented, after a summary page;
+    from the report plus its review (None: no person yet, 机器初查)."""
+    from service.review import apply_review
+
+    reviewed = reviewed or apply_review(report)
+    report = reviewed.report
     items = _items(report)
     out = pymupdf.open()
     with pymupdf.open(Path(pdf_path)) as original:  # read only: it is never saved
         page_count = original.page_count
         if page_count != report.pages:
             log.warning("report says %d pages, %s has %d", report.pages, pdf_path, page_count)
-        summary, links = _summary(report, items, page_count)
+        summary, links = _summary(report, items, page_count, reviewed.conclusion_lines())
         offset = summary.page_count
         out.insert_pdf(summary)
         summary.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT
@@ -27,12 +28,14 @@ from service.outputs.common import (
     by_category,
     cn_date,
     describe,
-    has_kind,
     header_value,
     page_number_note,
     review_items,
     unread_items,
 )
+
+if TYPE_CHECKING:
+    from service.review import ReviewedCase
 
 BODY_FONT = "宋体"  # SimSun: what the bureaus' forms are set in; viewers substitute a 宋体-like face
 TITLE_FONT = "黑体"
@@ -61,10 +64,18 @@ def checked_categories(pack: RulePack) -> set[str]:
     return {category for category, _kind in pack.codes.values()}
 
 
-def render_sheet(report: Report, options: SheetOptions | None = None, pack: RulePack | None = None) -> bytes:
-    """The 案卷自查单 of one case file, as .docx bytes."""
+def render_sheet(report: Report, options: SheetOptions | None = None, pack: RulePack | None = None,
+                 reviewed: ReviewedCase | None = None) -> bytes:
+    """The 案卷自查单 of one case file, as .docx bytes, from the report plus its review (None: no
+    person yet: the answers read 待复核)."""
+    from service.review import apply_review
+
     options = options or SheetOptions()
     pack = pack or load_pack()
+    reviewed = reviewed or apply_review(report, None, checked_categories(pack))
+    report = reviewed.report  # corrected fields, findings as the person decided
+    options = SheetOptions(self_checker=reviewed.self_checker or options.self_checker,
+                           reported_on=reviewed.review.reported_on or options.reported_on)
     doc = new_document()
     _page_setup(doc)
     doc.core_properties.title = f"案卷自查单 - {report.file}"
@@ -107,8 +118,8 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     top = len(header)  # the 案卷审查 heading row
     after = top + 1 + len(CATEGORIES)  # the two 是否存在…问题 rows, the opinion, 备注
     answers = [
-        ("是否存在合法性问题", "是" if has_kind(report, "合法性") else "否", "是否完成整改", ""),
-        ("是否存在规范性问题", "是" if has_kind(report, "规范性") else "否", "是否完成整改", ""),
+        ("是否存在合法性问题", reviewed.answer("合法性"), "是否完成整改", reviewed.remedy_answer("合法性")),
+        ("是否存在规范性问题", reviewed.answer("规范性"), "是否完成整改", reviewed.remedy_answer("规范性")),
     ]
 
     # Merge first, then take the grid once: python-docx rebuilds it on every table.cell() call.
@@ -145,7 +156,8 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
             lines.append(f"（另有{len(reviews[category])}项待人工核实，见备注）")
         _fill_lines(cell(r, 2), lines)
         _fill_lines(cell(r, 3), [f"{n}. {f.suggestion}" for n, f in enumerate(found, 1)])
-        _fill(cell(r, 4), "")
+        remedy = reviewed.review.remedy.get(category)
+        _fill(cell(r, 4), (remedy.done + ("（已完成）" if remedy.complete else "")) if remedy and remedy.done else "")
 
     _fill(cell(after + 2, 0), "案件自查\n人员意见", center=True)
     opinion = cell(after + 2, 1)
@@ -157,7 +169,8 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     table.rows[after + 2].height = Cm(2.6)
 
     _fill(cell(after + 3, 0), "备注", center=True)
-    _fill_lines(cell(after + 3, 1), _remarks(report))
+    pending = reviewed.pending_reason()
+    _fill_lines(cell(after + 3, 1), ([pending] if pending else []) + _remarks(report))
 
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -11,6 +11,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -18,6 +19,9 @@ from openpyxl.utils import get_column_letter
 
 from extractors.fields.values import county_of
 from models.report import Report
+
+if TYPE_CHECKING:
+    from service.review import ReviewedCase
 
 TITLE_TEMPLATE = "各执法中队 {month} 月案卷自查情况统计表"
 COLUMNS = ("序号", "县市区", "决定书文号", "当事人名称", "案卷类型", "案由", "自查情况", "", "备注")
@@ -49,13 +53,20 @@ class StatisticsRow:
     checked: bool = True  # 是否已自查
     passed: bool | None = None  # 是否合格; None when not checked
     remark: str = ""
+    pending: bool = False  # checked by the machine, not yet reviewed by a person: 是否合格 待复核
 
     @classmethod
-    def from_report(cls, report: Report, county: str | None = None) -> StatisticsRow:
+    def from_report(cls, report: Report, county: str | None = None,
+                    reviewed: ReviewedCase | None = None) -> StatisticsRow:
+        """The row from the report plus its review (None: no person yet, 是否合格 待复核)."""
+        from service.review import apply_review
+
+        reviewed = reviewed or apply_review(report)
+        report = reviewed.report  # corrected fields, findings as the person decided
         case = report.case
         legality = sum(1 for f in report.findings if f.kind == "合法性")
         standard = len(report.findings) - legality
-        remarks = []
+        remarks = [reviewed.pending_reason() or f"已复核（{reviewed.self_checker or ''}）"]
         if legality:
             remarks.append(f"合法性问题{legality}项")
         if standard:
@@ -73,7 +84,8 @@ class StatisticsRow:
             case_type=case.case_type or "",
             cause=case.cause or "",
             checked=True,
-            passed=not report.findings,
+            passed=reviewed.passed,
+            pending=not reviewed.reviewed,
             remark="；".join(remarks),
         )
 
@@ -124,7 +136,8 @@ def render_statistics(rows: Sequence[StatisticsRow], month: int | str | None = N
         r = 3 + i
         values = (i, row.county, row.decision_number, row.party, row.case_type, row.cause,
                   "是" if row.checked else "否",
-                  "" if row.passed is None else ("是" if row.passed else "否"), row.remark)
+                  "待复核" if row.pending else "" if row.passed is None else ("是" if row.passed else "否"),
+                  row.remark)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(r, col, value)
             cell.font = body

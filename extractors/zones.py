@@ -1,0 +1,140 @@
+"""Signing zones: every place on a page where someone is asked to sign, whose hand it asks for,
+and whether a signature or a name stamp answers it.
+
+Built from what the page reader already found (its lines, signature marks, seals), so the rules
+judge requirements by role from the typed model instead of re-reading labels. Pure geometry over
+read lines: no image work here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lexicon.dates import find_dates
+from lexicon.roles import SignLabel, find_labels, label_role, optional_role
+from lexicon.text import fold, squeeze
+from models.case import Mark, PageAnalysis, SignZone, TextLine
+
+# A bare 签名：/签字： says a hand is wanted but not whose.
+_GENERIC = re.compile(r"^[（(]?(签名|签字|签章|盖章)")
+# 负责人意见 / 审批意见 rows of an approval form, read whole (a line that is nothing but the label).
+_LEADER_LINE = re.compile(r"^(?!承办|法制|部门|科|室|机构|经办|审核)\S{0,8}(负责人|领导|局长)\S{0,4}(审批|审核)?意见$"
+                          r"|^(负责人|领导)?审批意见$|^审批人")
+
+
+class _Candidate:
+    """A label on a page with its role, before the marks are matched to it."""
+
+    def __init__(self, line: TextLine, text: str, x0: float, x1: float, role: str, hand: bool) -> None:
+        self.line = line
+        self.text = text
+        self.x0 = x0
+        self.x1 = x1
+        self.role = role
+        self.hand = hand  # the label asks for a hand (not a typed header field such as 被检查单位：)
+
+
+def _candidates(lines: list[TextLine]) -> list[_Candidate]:
+    labels = find_labels(lines)
+    out: list[_Candidate] = []
+    by_line: dict[int, list[SignLabel]] = {}
+    for lab in labels:
+        by_line.setdefault(lab.line, []).append(lab)
+    taken: set[int] = set()
+    for li, labs in by_line.items():
+        line = lines[li]
+        cursor = 0
+        for lab in sorted(labs, key=lambda lb: lb.x0):
+            at = line.text.find(lab.text, cursor)
+            before = line.text[cursor:at] if at >= 0 else ""
+            cursor = at + len(lab.text) if at >= 0 else cursor
+            text = squeeze(lab.text)
+            role = label_role(text, before)
+            # 被检查单位：某公司 in a record's header names the party; a signing label asks for a
+            # hand: it says 签名/签字, is an opinion cell, or names a role that only ever signs.
+            hand = lab.sign_word or lab.opinion_cell or lab.hand_only
+            out.append(_Candidate(line, text, lab.x0, lab.x1, role, hand))
+            taken.add(li)
+    for li, line in enumerate(lines):
+        if li in taken:
+            continue
+        text = squeeze(fold(line.text))
+        if _LEADER_LINE.search(text):
+            out.append(_Candidate(line, text, line.x0, line.x1, "leader", True))
+    return out
+
+
+def _row_band(c: _Candidate, candidates: list[_Candidate]) -> tuple[float, float]:
+    """The label's row: halfway to the labels above and below."""
+    cy = c.line.center[1]
+    above = [o.line.center[1] for o in candidates if o.line.center[1] < cy - 4]
+    below = [o.line.center[1] for o in candidates if o.line.center[1] > cy + 4]
+    top = (cy + max(above)) / 2 if above else cy - 30
+    bottom = (cy + min(below)) / 2 if below else cy + (cy - top)
+    return top, bottom
+
+
+def _x_end(c: _Candidate, candidates: list[_Candidate]) -> float:
+    """Where the label's zone ends on its row: at the next label of the same line."""
+    nxt = [o.x0 for o in candidates if o.line is c.line and o.x0 > c.x0]
+    return min(nxt, default=float("inf"))
+
+
+def _belongs(mark: Mark, c: _Candidate, candidates: list[_Candidate]) -> bool:
+    """Whether a signature mark answers this label: it names it (and, where one line holds several
+    labels, lies in this label's stretch of the line), or, found after a bare 签名：, this is the
+    nearest label beside or above it."""
+    mark_label = squeeze(mark.label or "")
+    mx = (mark.bbox[0] + mark.bbox[2]) / 2
+    same_line = [o for o in candidates if o.line is c.line]
+    in_stretch = len(same_line) <= 1 or (c.x0 - 4 <= mx < _x_end(c, candidates))
+    if mark_label == c.text:
+        return in_stretch
+    if mark_label and not _GENERIC.match(mark_label):
+        return False
+    my = (mark.bbox[1] + mark.bbox[3]) / 2
+
+    def distance(o: _Candidate) -> float:
+        cy = o.line.center[1]
+        return abs(my - cy) + (20.0 if cy > mark.bbox[3] else 0.0)
+
+    named = [o for o in candidates if not _GENERIC.match(o.text)] or candidates
+    near = min(named, key=distance, default=None)
+    return near is not None and near.line is c.line and in_stretch
+
+
+def _stamp_in_zone(seal: Mark, c: _Candidate, band: tuple[float, float], candidates: list[_Candidate]) -> bool:
+    """A seal (a unit's 公章 or a personal name stamp) pressed in the label's row, right of it."""
+    cx, cy = (seal.bbox[0] + seal.bbox[2]) / 2, (seal.bbox[1] + seal.bbox[3]) / 2
+    return band[0] <= cy <= band[1] and c.x0 - 4 <= cx < _x_end(c, candidates)
+
+
+def _dated(c: _Candidate, band: tuple[float, float], lines: list[TextLine], page: int) -> bool:
+    row = [ln for ln in lines if band[0] <= ln.center[1] <= band[1] and ln.x1 > c.line.x0]
+    return bool(find_dates(row, page))
+
+
+def sign_zones(page: PageAnalysis) -> list[SignZone]:
+    """The signing zones of a read page, each with its role and what answers it."""
+    lines = page.text.lines
+    candidates = _candidates(lines)
+    zones: list[SignZone] = []
+    judged = page.text.source != "empty"
+    for c in candidates:
+        if not c.hand:
+            continue
+        band = _row_band(c, candidates)
+        mark = next((m for m in page.signatures if _belongs(m, c, candidates)), None)
+        seal = None if mark else next((s for s in page.seals if _stamp_in_zone(s, c, band, candidates)), None)
+        if mark is not None:
+            state, found, conf = "ink", mark.bbox, mark.confidence
+        elif seal is not None:
+            state, found, conf = "stamp", seal.bbox, seal.confidence
+        else:
+            state, found, conf = ("empty" if judged else "unknown"), None, 1.0
+        zones.append(SignZone(
+            page=page.page, label=c.text, label_bbox=c.line.bbox, role=c.role,  # type: ignore[arg-type]
+            state=state, mark_bbox=found, confidence=round(conf, 3),  # type: ignore[arg-type]
+            dated=_dated(c, band, lines, page.page), required=not optional_role(c.role),
+        ))
+    return zones
