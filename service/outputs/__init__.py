@@ -12,8 +12,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from checkers import RulePack
+from checkers import RulePack, load_pack
 from models.report import Report
+from models.review import Review
 from service.outputs.sheet import SheetOptions, render_sheet
 
 OUTPUT_KINDS = ("report", "sheet", "annotated")
@@ -31,14 +32,19 @@ def output_paths(pdf_name: str, outdir: Path) -> dict[str, Path]:
 
 
 def render_outputs(report: Report, pdf: Path, sheet: SheetOptions | None = None,
-                   pack: RulePack | None = None, kinds: tuple[str, ...] = OUTPUT_KINDS) -> dict[str, bytes]:
-    """The outputs of one case file named in `kinds`, in memory: kind -> bytes."""
+                   pack: RulePack | None = None, kinds: tuple[str, ...] = OUTPUT_KINDS,
+                   review: Review | None = None) -> dict[str, bytes]:
+    """The outputs of one case file named in `kinds`, in memory: kind -> bytes. The sheet and
+    the annotated PDF render from the report plus its review (None: no person yet, 机器初查)."""
     from service.outputs.annotate import render_annotated
+    from service.outputs.sheet import checked_categories
+    from service.review import apply_review
 
+    reviewed = apply_review(report, review, checked_categories(pack or load_pack()))
     makers = {
         "report": lambda: report.to_json().encode("utf-8"),
-        "sheet": lambda: render_sheet(report, sheet, pack),
-        "annotated": lambda: render_annotated(report, pdf),
+        "sheet": lambda: render_sheet(report, sheet, pack, reviewed=reviewed),
+        "annotated": lambda: render_annotated(report, pdf, reviewed=reviewed),
     }
     return {kind: makers[kind]() for kind in kinds}
 
