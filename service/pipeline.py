@@ -30,6 +30,7 @@ from extractors.split import archive_number, page_types, split_documents
 from extractors.zones import sign_zones
 from models.case import CaseFile, Document, PageAnalysis
 from models.report import DocumentRecord, Report, Timing
+from service.review import numbered
 from service.worker_process import spawn_pool
 
 log = logging.getLogger(__name__)
@@ -203,8 +204,9 @@ def build_report(case: CaseFile, rules: RulePack | None = None) -> Report:
         page_types=[p.type for p in case.pages],
         documents=documents,
         case=case.case,
-        findings=checked.findings,
-        review=checked.review,
+        # Ids at the report-building step: the checkers' order is deterministic, so are the ids.
+        findings=numbered(checked.findings, "F"),
+        review=numbered(checked.review, "R"),
         rule_pack=pack.name,
         page_numbers=[p.archive_number for p in case.pages],
         timing=Timing(seconds=round(case.seconds, 3), ocr_pages=case.ocr_pages),
