@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable
 
 from extractors.ocr.base import OcrEngine, OcrReading, OcrUnavailable, upright
+from extractors.ocr.replay import clear as _clear_replay
+from extractors.ocr.replay import with_replay
 
 log = logging.getLogger(__name__)
 
@@ -71,20 +73,21 @@ def get_engine(name: str | None = None, **options: object) -> OcrEngine:
 
     `options` go to the engine's constructor (e.g. `threads=1`, `min_score=0.5` for rapidocr;
     `lang="chi_sim"` for tesseract) and are part of the cache key.
-    Raises `OcrUnavailable` when the engine is unknown or cannot run here.
+    Raises `OcrUnavailable` when the engine is unknown or cannot run here. With env
+    CASECHECK_OCR_REPLAY set (tests only) the engine comes wrapped in `replay.ReplayEngine`.
     """
     resolved = resolve_name(name)
     key = (resolved, tuple(sorted((k, repr(v)) for k, v in options.items())))
     engine = _cache.get(key)
     if engine is not None:
-        return engine
+        return with_replay(engine)
     with _lock:
         engine = _cache.get(key)
         if engine is None:
             log.debug("loading OCR engine %s %s", resolved, options or "")
             engine = _FACTORIES[resolved](**options)
             _cache[key] = engine
-    return engine
+    return with_replay(engine)
 
 
 def available_engines() -> dict[str, bool]:
@@ -104,6 +107,7 @@ def clear_cache() -> None:
     """Forget the loaded engines (tests, or after changing CASECHECK_OCR_THREADS)."""
     with _lock:
         _cache.clear()
+    _clear_replay()
 
 
 __all__ = [

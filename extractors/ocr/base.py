@@ -5,7 +5,9 @@ Engines are chosen by name through `extractors.ocr.get_engine` (configuration, n
 
 from __future__ import annotations
 
-from typing import Protocol
+import dataclasses
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -27,11 +29,54 @@ class OcrReading(BaseModel):
 
 
 class OcrEngine(Protocol):
-    """Reads a page image (RGB, uint8, H x W x 3) that may be scanned sideways or upside-down."""
+    """Reads a page image (RGB, uint8, H x W x 3) that may be scanned sideways or upside-down.
+
+    An engine may also define `cache_key() -> dict`: what decides its output besides the image
+    (models, language, runtime, precision); `engine_cache_key` gives a default for engines without.
+    """
 
     name: str
 
     def read(self, image: np.ndarray) -> OcrReading: ...
+
+
+def engine_cache_key(engine: OcrEngine) -> dict[str, Any]:
+    """What decides `engine`'s output besides the image, as plain JSON values.
+
+    The engine's own `cache_key()` when it has one; otherwise its name and class and every public
+    attribute that is plain data: numbers, strings, settings dataclasses and pydantic models, and
+    model files (by name and size). Thread counts are left out (they change speed, not text);
+    loaded sessions, pools and other live objects are left out (their files stand for them).
+    """
+    custom = getattr(engine, "cache_key", None)
+    if callable(custom):
+        return dict(custom())
+    key: dict[str, Any] = {"engine": engine.name, "class": f"{type(engine).__module__}.{type(engine).__qualname__}"}
+    for name, value in sorted(vars(engine).items()):
+        if name.startswith("_") or "thread" in name:
+            continue
+        described = _plain(value)
+        if described is not None:
+            key[name] = described
+    return key
+
+
+def _plain(value: object) -> Any:
+    """`value` as JSON data for a cache key, or None when it is a live object with no plain form."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Path):
+        return {"file": value.name, "bytes": value.stat().st_size} if value.is_file() else str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if "thread" not in f.name}
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [_plain(v) for v in items]
+    return None
 
 
 def upright(image: np.ndarray, rotation: int) -> np.ndarray:

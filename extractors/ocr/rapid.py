@@ -314,9 +314,12 @@ class RapidOcrEngine:
             raise ValueError(f"unknown rapidocr option: {exc}") from exc
         self.threads = ocr_threads(threads)
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)  # quiet, should rapidocr itself log
-        self.det = _Detector(find_model("det", det_model), self.threads, self.settings)
-        self.cls = _Classifier(find_model("cls", cls_model), self.settings)
-        self.rec = _Recognizer(find_model("rec", rec_model), self.threads, self.settings)
+        # The model files in use are part of what decides the output (see `engine_cache_key`).
+        self.model_files = {"det": find_model("det", det_model), "cls": find_model("cls", cls_model),
+                            "rec": find_model("rec", rec_model)}
+        self.det = _Detector(self.model_files["det"], self.threads, self.settings)
+        self.cls = _Classifier(self.model_files["cls"], self.settings)
+        self.rec = _Recognizer(self.model_files["rec"], self.threads, self.settings)
         log.debug("rapidocr engine ready: %d thread(s)", self.threads)
 
     # -- orientation ------------------------------------------------------------------------
