@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +21,9 @@ import pymupdf
 
 from extractors.ocr.base import OcrEngine, upright
 from lexicon.dates import blank_date, cut_year_date, parse_date
+from lexicon.safe_text import xml_safe
 from models.case import Mark, PageAnalysis, PageText, TextLine
+from models.errors import InputError, NotPdfError, TooLargeError, one_line
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +33,16 @@ MIN_TEXT_LAYER_CHARS = 12
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 
 
-class InputError(Exception):
-    """The input cannot be used as a case file; the message is one line for the user."""
+__all__ = ["InputError", "PageReader", "ReadOptions", "is_input_fault", "open_case_pdf", "page_limit", "raster_dpi",
+           "sha256_of"]
+
+DEFAULT_MAX_PAGES = 800  # CASECHECK_MAX_PAGES: a case file longer than this is refused before reading
+# The raster budget: a page image never holds more pixels than this, nor a side longer than
+# MAX_RASTER_SIDE (huge pages are rendered at a lower dpi). 36 Mpx is an A0 sheet at 150 dpi,
+# ~108 MB as RGB: memory follows the budget, not the page's area.
+MAX_RASTER_PIXELS = 36_000_000
+MAX_RASTER_SIDE = 16_384
+MIN_DPI, MAX_DPI = 50, 600  # what --dpi accepts
 
 
 @dataclass(frozen=True)
@@ -41,49 +54,112 @@ class ReadOptions:
     force_ocr: bool = False  # OCR even pages that have a text layer
 
 
+def page_limit() -> int:
+    """The most pages a case file may have (CASECHECK_MAX_PAGES, default 800)."""
+    raw = os.environ.get("CASECHECK_MAX_PAGES", "").strip()
+    try:
+        return max(1, int(raw)) if raw else DEFAULT_MAX_PAGES
+    except ValueError:
+        return DEFAULT_MAX_PAGES
+
+
+def open_regular(path: Path):
+    """Open `path` for reading only if it is a regular file (through a symlink is fine): a FIFO, a
+    device or a socket named *.pdf is refused without blocking (O_NONBLOCK, then fstat)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        if exc.errno in (6, 19):  # ENXIO (a FIFO with no writer), ENODEV
+            raise NotPdfError(f"{path.name}: not a regular file") from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotPdfError(f"{path.name}: not a regular file (a pipe, device or socket)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def sha256_of(path: Path) -> str:
+    """The file's SHA-256; `NotPdfError` (never a hang) for a FIFO, a device or a socket."""
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def open_case_pdf(path: Path) -> pymupdf.Document:
-    """Open `path` as a PDF or raise `InputError` saying, in one line, why it cannot be used."""
+def declared_page_count(doc: pymupdf.Document) -> int | None:
+    """The /Count of the page tree's root, read without loading any page (None if unreadable)."""
+    try:
+        kind, ref = doc.xref_get_key(doc.pdf_catalog(), "Pages")
+        if kind != "xref":
+            return None
+        kind, value = doc.xref_get_key(int(ref.split()[0]), "Count")
+        return int(float(value)) if kind == "int" or kind == "float" else None
+    except Exception:  # a damaged catalogue: page_count below says so
+        return None
+
+
+def open_case_pdf(path: Path, max_pages: int | None = None) -> pymupdf.Document:
+    """Open `path` as a PDF or raise `InputError` saying, in one line, why it cannot be used.
+
+    The page budget (`max_pages`, default `page_limit()`) is read from the page tree before any
+    page is loaded: a file claiming two billion pages is refused at once.
+    """
     name = path.name
-    if not path.is_file():
+    max_pages = max_pages or page_limit()
+    if not os.path.lexists(path):
         raise InputError(f"{name}: no such file")
-    with path.open("rb") as fh:
-        head = fh.read(1024)
+    try:
+        with open_regular(path) as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
     if not head:
-        raise InputError(f"{name}: the file is empty")
+        raise NotPdfError(f"{name}: the file is empty")
     if b"%PDF-" not in head:
-        raise InputError(f"{name}: not a PDF file")
+        raise NotPdfError(f"{name}: not a PDF file")
     try:
         doc = pymupdf.open(path, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises several types for damaged files
-        raise InputError(f"{name}: damaged PDF that cannot be opened ({_one_line(exc)})") from exc
-    if doc.needs_pass or doc.is_encrypted:
+        raise InputError(f"{name}: damaged PDF that cannot be opened ({one_line(exc, 160)})") from exc
+    try:
+        _check_document(doc, path, name, max_pages)
+    except BaseException:
         doc.close()
+        raise
+    return doc
+
+
+def _check_document(doc: pymupdf.Document, path: Path, name: str, max_pages: int) -> None:
+    if doc.needs_pass or doc.is_encrypted:
         raise InputError(f"{name}: the PDF is encrypted (password protected); decrypt it first")
     if getattr(doc, "is_repaired", False) and not _has_eof_marker(path):
         # PyMuPDF can rebuild a cut-off file, but pages after the cut are silently gone.
-        doc.close()
         raise InputError(f"{name}: the PDF is truncated (incomplete file); copy it again from the source")
-    if doc.page_count == 0:
-        doc.close()
+    declared = declared_page_count(doc)
+    if declared is not None and declared > max_pages:
+        raise TooLargeError(f"{name}: {declared} pages, more than the {max_pages} a case file may have")
+    try:
+        count = doc.page_count
+    except Exception as exc:  # e.g. a /Count MuPDF cannot believe
+        raise InputError(f"{name}: damaged PDF whose pages cannot be counted ({one_line(exc, 160)})") from exc
+    if count == 0:
         raise InputError(f"{name}: the PDF has no pages")
+    if count > max_pages:
+        raise TooLargeError(f"{name}: {count} pages, more than the {max_pages} a case file may have")
     # A truncated file often opens after PyMuPDF's repair yet its pages cannot be loaded: find
     # out now, before any output is written, and name the page.
-    for index in range(doc.page_count):
+    for index in range(count):
         try:
             page = doc.load_page(index)
             _ = page.rect
         except Exception as exc:
-            doc.close()
-            raise InputError(f"{name}: page {index + 1} is damaged ({_one_line(exc)})") from exc
-    return doc
+            raise InputError(f"{name}: page {index + 1} is damaged ({one_line(exc, 160)})") from exc
 
 
 def _has_eof_marker(path: Path) -> bool:
@@ -92,9 +168,16 @@ def _has_eof_marker(path: Path) -> bool:
         return b"%%EOF" in fh.read()
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:160] or type(exc).__name__
+# MuPDF errors that come from the file (a limit it hit, bad syntax, an unsupported feature), not
+# from us or the machine: a page that raises them makes the file unusable (exit 2), not an internal error.
+_INPUT_FAULTS = (*(getattr(pymupdf.mupdf, n) for n in ("FzErrorLimit", "FzErrorFormat", "FzErrorSyntax",
+                                                     "FzErrorUnsupported", "FzErrorRepaired")
+                    if hasattr(pymupdf.mupdf, n)), pymupdf.FileDataError)
+
+
+def is_input_fault(exc: BaseException) -> bool:
+    """Whether MuPDF raised `exc` because of the file (a limit, bad syntax, unsupported content)."""
+    return isinstance(exc, _INPUT_FAULTS)
 
 
 def text_layer_lines(page: pymupdf.Page) -> list[TextLine]:
@@ -104,7 +187,8 @@ def text_layer_lines(page: pymupdf.Page) -> list[TextLine]:
     data = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT)
     for block in data.get("blocks", []):
         for line in block.get("lines", []):
-            text = "".join(span["text"] for span in line["spans"]).strip()
+            # A broken ToUnicode map yields control characters no output format may hold.
+            text = xml_safe("".join(span["text"] for span in line["spans"])).strip()
             if not text:
                 continue
             rect = pymupdf.Rect(line["bbox"]) * matrix
@@ -139,9 +223,19 @@ def nothing_drawn(page: pymupdf.Page) -> bool:
     return not page.get_images() and not page.get_drawings() and not page.get_text("text").strip()
 
 
-def render(page: pymupdf.Page, dpi: int) -> np.ndarray:
-    """The page as displayed, as an RGB uint8 array."""
-    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
+def raster_dpi(width_pt: float, height_pt: float, dpi: float) -> float:
+    """`dpi`, lowered where the page would make an image over the raster budget (pixels, side)."""
+    width_pt, height_pt = max(width_pt, 1e-3), max(height_pt, 1e-3)
+    scale = dpi / 72.0
+    scale = min(scale, math.sqrt(MAX_RASTER_PIXELS / (width_pt * height_pt)),
+                MAX_RASTER_SIDE / width_pt, MAX_RASTER_SIDE / height_pt)
+    return scale * 72.0
+
+
+def render(page: pymupdf.Page, dpi: float) -> np.ndarray:
+    """The page as displayed, as an RGB uint8 array (at `dpi`: see `raster_dpi` for the budget)."""
+    zoom = dpi / 72.0
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csRGB, alpha=False)
     return np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w, 3)
 
 
@@ -165,6 +259,13 @@ class PageReader:
         return self._engine
 
     def read(self, doc: pymupdf.Document, index: int) -> PageAnalysis:
+        try:
+            return self._read(doc, index)
+        except _INPUT_FAULTS as exc:  # the page itself: MuPDF refused to draw or parse it
+            name = Path(doc.name or "").name or "the file"
+            raise InputError(f"{name}: page {index + 1} cannot be read ({one_line(exc, 160)})") from exc
+
+    def _read(self, doc: pymupdf.Document, index: int) -> PageAnalysis:
         from extractors import marks  # heavy imports only when pages are read
 
         page = doc.load_page(index)
@@ -179,9 +280,12 @@ class PageReader:
             # An empty page needs no rendering or OCR (a scan of a blank back still has an image).
             text = PageText(page=index + 1, width=width, height=height, source="empty")
             return _analysis(text, [])
-        image = render(page, self.options.dpi)
+        dpi = raster_dpi(width, height, self.options.dpi)  # within the raster budget
+        image = render(page, dpi)
+        if min(image.shape[:2]) < 8:  # a sliver of a page: nothing to read on it
+            return _analysis(PageText(page=index + 1, width=width, height=height, source="empty"), [])
         reading = self.engine.read(image)
-        ppp = 72.0 / self.options.dpi  # points per pixel
+        ppp = 72.0 / dpi  # points per pixel
         rotation = reading.rotation % 360
         if rotation in (90, 270):
             width, height = height, width

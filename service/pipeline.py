@@ -29,6 +29,7 @@ from extractors.ingest import (
 from extractors.split import archive_number, page_types, split_documents
 from extractors.zones import sign_zones
 from models.case import CaseFile, Document, PageAnalysis
+from models.errors import InternalError
 from models.report import DocumentRecord, Report, Timing
 from service.review import numbered
 from service.worker_process import spawn_pool
@@ -93,7 +94,7 @@ def _pages_needing_ocr(doc, read: ReadOptions) -> int:
     return sum(1 for page in doc if not has_text_layer(page) and not nothing_drawn(page))
 
 
-class PageReadError(RuntimeError):
+class PageReadError(InternalError, RuntimeError):
     """Reading a page failed inside casecheck (the page itself loaded): names file and page."""
 
 

@@ -4,30 +4,30 @@
 workers, the watched folder, the batch runner): read and check the PDF (`service.pipeline`),
 render the outputs in memory (`service.outputs`), write them atomically. It never raises for a
 bad file: the outcome says what failed and why in one line, so one file cannot stop the others,
-and the result pickles (it crosses process and Dask boundaries).
+and the result pickles (it crosses process and Dask boundaries). Failures are classified by the
+error's class (`models.errors`), never by its words.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel
 
-from extractors.ingest import InputError
+from lexicon.safe_text import clean_json
+from models.errors import CasecheckError, FailureKind, InputError, OutputWriteError, one_line
 from models.report import Report
 from service.outputs import OUTPUT_KINDS, output_paths, render_outputs, write_outputs
 from service.outputs.sheet import SheetOptions
-from service.pipeline import CheckOptions, PageReadError, ProgressCallback, check_pdf
-from service.review import load_review, review_path
+from service.pipeline import CheckOptions, ProgressCallback, check_pdf
+from service.worker_process import TIME_LIMIT_ERRORS, TIME_LIMIT_MESSAGE, default_time_limit, time_limit
 
 log = logging.getLogger(__name__)
 
-# input: the file is unusable (not a PDF, encrypted, corrupt...): recorded, never retried.
-# internal: a fault of ours reading or rendering it; write: the outputs could not be written.
-FailureKind = Literal["input", "internal", "write"]
+__all__ = ["CaseOutcome", "FailureKind", "process_case", "xml_safe_report"]
 
 
 class CaseOutcome(BaseModel):
@@ -55,12 +55,16 @@ class CaseOutcome(BaseModel):
 def process_case(pdf: Path, outdir: Path, *, options: CheckOptions | None = None,
                  sheet: SheetOptions | None = None, name: str | None = None,
                  output_name: str | None = None, progress: ProgressCallback | None = None,
-                 kinds: tuple[str, ...] = OUTPUT_KINDS) -> CaseOutcome:
+                 kinds: tuple[str, ...] = OUTPUT_KINDS, seconds: float | None = None,
+                 on_stuck: Callable[[str], None] | None = None) -> CaseOutcome:
     """Check `pdf` and write its outputs into `outdir`.
 
     `name` is the file as its owner knows it (the report's `file`; default the PDF's own name);
     the outputs are named after `output_name` (default `name`): the HTTP service stores every
     case under a fixed name so that an uploaded filename never becomes a path.
+
+    `seconds` is the per-file time limit (default CASECHECK_TIME_LIMIT, 1800 s; 0: none): past it
+    the file fails with the reason and nothing is written (`on_stuck`: see `time_limit`).
 
     The outputs are all rendered before the first is written and the report is written last, so
     a report on disk means a complete set; on any failure nothing new is left in `outdir`.
@@ -68,46 +72,65 @@ def process_case(pdf: Path, outdir: Path, *, options: CheckOptions | None = None
     started = time.perf_counter()
     pdf = Path(pdf)
     name = name or pdf.name
-    options = options or CheckOptions()
+    limit = default_time_limit() if seconds is None else seconds
 
     def failed(kind: FailureKind, message: str) -> CaseOutcome:
-        return CaseOutcome(file=name, source=str(pdf), ok=False, error=message, failure=kind,
+        return CaseOutcome(file=name, source=str(pdf), ok=False, error=one_line(message), failure=kind,
                            seconds=round(time.perf_counter() - started, 3))
 
     try:
+        with time_limit(limit, on_stuck=on_stuck):
+            return _process(pdf, outdir, options or CheckOptions(), sheet, name, output_name, progress, kinds,
+                            started, failed)
+    except TIME_LIMIT_ERRORS:
+        log.warning("%s: over the time limit of %g s", pdf, limit)
+        return failed("input", f"{name}: " + TIME_LIMIT_MESSAGE.format(seconds=limit))
+
+
+def _process(pdf: Path, outdir: Path, options: CheckOptions, sheet: SheetOptions | None, name: str,
+             output_name: str | None, progress: ProgressCallback | None, kinds: tuple[str, ...],
+             started: float, failed: Callable[[FailureKind, str], CaseOutcome]) -> CaseOutcome:
+    from extractors.ingest import is_input_fault
+
+    try:
         report = check_pdf(pdf, options, progress=progress)
-    except InputError as exc:
-        return failed("input", _named(str(exc), pdf, name))
-    except PageReadError as exc:
-        return failed("internal", _named(str(exc), pdf, name))
+    except CasecheckError as exc:
+        if not isinstance(exc, InputError):
+            log.info("check of %s failed", pdf, exc_info=True)
+        return failed(exc.failure, _named(exc.message, pdf, name))
     except Exception as exc:  # a fault of ours: one line here, the trace in the log
+        if is_input_fault(exc):  # MuPDF refused the file somewhere outside the page reader
+            return failed("input", f"{name}: damaged PDF ({type(exc).__name__}: {one_line(exc, 160)})")
         log.info("check of %s failed", pdf, exc_info=True)
-        return failed("internal", f"{name}: internal error ({type(exc).__name__}: {_one_line(exc)})")
+        return failed("internal", f"{name}: internal error ({type(exc).__name__}: {one_line(exc, 200)})")
     if name != pdf.name:
         report.file = name  # the report names the file as its owner knows it, not a stored copy
-    paths = output_paths(output_name or name, Path(outdir))
+    report = xml_safe_report(report)
     try:
-        # A person's review already beside the report (same bytes) still holds for the new outputs.
-        review = load_review(review_path(paths["report"]), report)
-        outputs = render_outputs(report, pdf, sheet, options.rules, kinds=kinds, review=review)
+        outputs = render_outputs(report, pdf, sheet, options.rules, kinds=kinds)
     except Exception as exc:
         log.info("outputs of %s failed", pdf, exc_info=True)
-        return failed("internal", f"{name}: outputs could not be made ({type(exc).__name__}: {_one_line(exc)})")
+        return failed("internal", f"{name}: outputs could not be made ({type(exc).__name__}: {one_line(exc, 200)})")
+    paths = output_paths(output_name or name, Path(outdir))
     try:
         write_outputs(outputs, paths)
     except OSError as exc:
-        return failed("write", f"{name}: outputs could not be written ({exc.strerror or exc}: {exc.filename or ''})")
+        error = OutputWriteError(f"{name}: outputs could not be written ({exc.strerror or exc}: {exc.filename or ''})")
+        return failed(error.failure, error.message)
     return CaseOutcome(file=name, source=str(pdf), ok=True, report=report,
                        outputs={kind: str(paths[kind]) for kind in outputs},
                        seconds=round(time.perf_counter() - started, 3))
+
+
+def xml_safe_report(report: Report) -> Report:
+    """The report without characters XML forbids (a broken text layer, a file name with ESC):
+    every output is XML or holds XML, and the report is what they are rendered from."""
+    dump = report.model_dump(mode="json", by_alias=True)
+    cleaned = clean_json(dump)
+    return report if cleaned == dump else Report.model_validate(cleaned)
 
 
 def _named(message: str, pdf: Path, name: str) -> str:
     """Errors from the readers name the path they read; the user knows the file by `name`."""
     message = message.replace(str(pdf), name).replace(pdf.name, name)
     return message if message.startswith(name) else f"{name}: {message}"
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200]
-

@@ -18,7 +18,8 @@ import pymupdf
 
 from checkers.context import TYPE_NAMES
 from models.report import CATEGORIES, DocumentRecord, Finding, Report
-from service.outputs.common import cn_date, finding_pages, page_number_note
+from models.case import PageText
+from service.outputs.common import archive_numbers, cn_date, finding_pages, localize, page_list, page_number_note, page_ref
 
 if TYPE_CHECKING:
     from service.review import ReviewedCase
@@ -124,6 +125,7 @@ class _SummaryWriter:
         self.bottom = A4.height - MARGIN - FOOTER
         # (summary page index, where, original page): made into links once the originals follow.
         self.links: list[tuple[int, pymupdf.Rect, int]] = []
+        self.numbers: list[int | None] = []  # the file's 卷内页码 per PDF page (archive_numbers)
         # Text goes through one TextWriter per page and colour: insert_text would measure the
         # whole CJK font's glyph widths again on every call (tens of ms each).
         self.writers: dict[tuple[int, Color], pymupdf.TextWriter] = {}
@@ -233,8 +235,9 @@ class _SummaryWriter:
             self._text(page, ((A4.width - width) / 2, A4.height - MARGIN + 4), text, 8.0, GREY)
 
 
-def _page_runs(pages: list[int], page_count: int) -> list[_Run]:
-    """'页码：第3页、第6页' with each page a link; a page the file does not have is shown, unlinked."""
+def _page_runs(pages: list[int], page_count: int, numbers: list[int | None] | None = None) -> list[_Run]:
+    """'页码：第3页、第6页' (卷内第1页（PDF第3页） where the stamped number was read) with each page
+    a link; a page the file does not have is shown, unlinked."""
     runs = [_Run("页码：", GREY)]
     if not pages:
         return [*runs, _Run("—", GREY)]
@@ -242,14 +245,14 @@ def _page_runs(pages: list[int], page_count: int) -> list[_Run]:
         if n:
             runs.append(_Run("、", GREY))
         valid = 1 <= page <= page_count
-        runs.append(_Run(f"第{page}页", LINK if valid else GREY, page if valid else None))
+        runs.append(_Run(page_ref(page, numbers or []), LINK if valid else GREY, page if valid else None))
     return runs
 
 
-def _document_runs(record: DocumentRecord, page_count: int) -> list[_Run]:
+def _document_runs(record: DocumentRecord, page_count: int, numbers: list[int | None] | None = None) -> list[_Run]:
     """'第3–4页 行政处罚决定书 宿环罚〔2023〕120号 2023年9月15日 已盖章', its pages a link."""
     first, last = record.pages
-    span = f"第{first}页" if last <= first else f"第{first}–{last}页"
+    span = page_list(range(first, max(first, last) + 1), numbers or [])
     valid = 1 <= first <= page_count
     runs = [_Run(span, LINK if valid else GREY, first if valid else None),
             _Run(f"  {record.title or TYPE_NAMES.get(record.type, record.type)}")]
@@ -276,7 +279,7 @@ def _item_blocks(writer: _SummaryWriter, item: _Item, page_count: int) -> list[_
          {"indent": 12.0, "hang": hang, "after": 0.0}),
         ([_Run("整改建议：", GREY), _Run(f.suggestion)],
          {"size": 9.5, "indent": 12.0 + hang, "hang": writer.font.text_length("整改建议：", 9.5), "after": 0.0}),
-        (_page_runs(item.pages(), page_count), {"size": 9.5, "indent": 12.0 + hang, "after": 5.0}),
+        (_page_runs(item.pages(), page_count, writer.numbers), {"size": 9.5, "indent": 12.0 + hang, "after": 5.0}),
     ]
 
 
@@ -305,6 +308,7 @@ def _summary(report: Report, items: list[_Item], page_count: int, conclusion: li
     """
     doc = pymupdf.open()
     writer = _SummaryWriter(doc)
+    writer.numbers = archive_numbers(report)
     findings = [i for i in items if not i.review]
     review = [i for i in items if i.review]
     legal = sum(1 for f in report.findings if f.kind == "合法性")
@@ -358,7 +362,7 @@ def _summary(report: Report, items: list[_Item], page_count: int, conclusion: li
     if not report.documents:
         writer.paragraph([_Run("未识别出文书。", GREY)], indent=12.0)
     for record in report.documents:
-        writer.paragraph(_document_runs(record, page_count), size=9.5, indent=12.0, after=1.0)
+        writer.paragraph(_document_runs(record, page_count, writer.numbers), size=9.5, indent=12.0, after=1.0)
 
     writer.footers(Path(report.file).name)
     writer.flush()
@@ -450,12 +454,78 @@ def _annotate(doc: pymupdf.Document, offset: int, page_count: int, items: list[_
             notes[evidence.page] = notes.get(evidence.page, 0) + 1
 
 
+def _localized(report: Report, numbers: list[int | None]) -> Report:
+    """The report with its messages' page references given as 卷内第4页（PDF第6页）; not those
+    about the stamped numbers themselves (their numbers are in question)."""
+    if not numbers:
+        return report
+
+    def one(finding: Finding) -> Finding:
+        if finding.code.startswith("pages."):
+            return finding
+        return finding.model_copy(update={"message": localize(finding.message, numbers)})
+
+    return report.model_copy(update={"findings": [one(f) for f in report.findings],
+                                     "review": [one(f) for f in report.review]})
+
+
+def _page_labels(summary_pages: int, page_count: int, numbers: list[int | None]) -> list[dict]:
+    """/PageLabels: the summary 结-1, 结-2…, then each original page its 卷内页码 where known, else
+    its PDF page number (PDF-6 in a file with stamped numbers, so no label is given twice)."""
+    labels: list[dict] = [{"startpage": 0, "prefix": "结-", "style": "D", "firstpagenum": 1}]
+    previous: tuple[str, int] | None = None
+    for page in range(1, page_count + 1):
+        number = numbers[page - 1] if page <= len(numbers) else None
+        label = ("", number) if number is not None else ("PDF-" if numbers else "", page)
+        if previous is None or label != (previous[0], previous[1] + 1):
+            labels.append({"startpage": summary_pages + page - 1, "prefix": label[0], "style": "D",
+                           "firstpagenum": label[1]})
+        previous = label
+    return labels
+
+
+# The scan's content turned back upright: upright-page coordinates to the displayed page's
+# (PageText.to_page_bbox as a matrix, so the text layer's lines run along the scanned lines).
+def _upright_to_displayed(text: PageText) -> pymupdf.Matrix | None:
+    w, h = text.width, text.height
+    return {90: pymupdf.Matrix(0, -1, 1, 0, 0, w), 180: pymupdf.Matrix(-1, 0, 0, -1, w, h),
+            270: pymupdf.Matrix(0, 1, -1, 0, h, 0)}.get(text.rotation)
+
+
+def _add_text_layer(page: pymupdf.Page, text: PageText) -> int:
+    """The OCR lines of a scanned page as invisible text (render mode 3) over the page image,
+    each line's size fitted to its read box, so search, selection and copy find the words where
+    the image shows them. Pages with their own text layer get nothing. Returns the lines written."""
+    if text.source != "ocr" or not text.lines:
+        return 0
+    font = _cjk_font()
+    writer = pymupdf.TextWriter(page.rect)
+    written = 0
+    for line in text.lines:
+        content = " ".join(line.text.split())
+        x0, y0, x1, y1 = line.bbox
+        natural = font.text_length(content, 1.0) if content else 0.0
+        if natural <= 0 or x1 <= x0 or y1 <= y0:
+            continue
+        # The width read fixes the size: a selection then spans the line as printed. A box much
+        # wider than its text (a gap read into it) would give giant glyphs: the height caps it.
+        size = min((x1 - x0) / natural, (y1 - y0) * 1.5)
+        baseline = y1 - (y1 - y0) * 0.15
+        writer.append((x0, baseline), content, font=font, fontsize=size)
+        written += 1
+    if written:
+        turn = _upright_to_displayed(text)
+        writer.write_text(page, render_mode=3, morph=(pymupdf.Point(0, 0), turn) if turn else None)
+    return written
+
+
 def _outline(report: Report, items: list[_Item], offset: int, page_count: int) -> list[list[int | str]]:
     """Bookmarks: the summary; each document at its first page, with its findings' pages under it."""
     def entry(item: _Item) -> str:
         message = item.finding.message.replace("\n", " ")
         return f"{item.label} [{item.tag}] {message[:40]}{'…' if len(message) > 40 else ''}"
 
+    numbers = archive_numbers(report)
     documents: list[list[int | str]] = []
     placed: set[str] = set()
     for record in report.documents:
@@ -465,7 +535,7 @@ def _outline(report: Report, items: list[_Item], offset: int, page_count: int) -
                         record.title, first, page_count)
             continue
         title = (record.title or TYPE_NAMES.get(record.type, record.type)).replace("\n", " ")
-        span = f"第{first}页" if last <= first else f"第{first}–{last}页"
+        span = page_list(range(first, max(first, last) + 1), numbers)
         documents.append([1, f"{title}（{span}）", offset + first])
         for item in items:
             inside = [p for p in item.pages() if first <= p <= min(last, page_count)]
@@ -481,14 +551,17 @@ def _outline(report: Report, items: list[_Item], offset: int, page_count: int) -
     return [[1, "案卷自查结果", 1], *loose, *documents]
 
 
-def render_annotated(report: Report, pdf_path: Path, reviewed: ReviewedCase | None = None) -> bytes:
+def render_annotated(report: Report, pdf_path: Path, reviewed: ReviewedCase | None = None,
+                     page_texts: list[PageText] | None = None) -> bytes:
     """The original pages with every finding's evidence boxed and commented, after a summary page;
-    from the report plus its review (None: no person yet, 机器初查)."""
+    from the report plus its review (None: no person yet, 机器初查). With the pages as read
+    (`page_texts`), the OCR text goes over each scanned page as an invisible, searchable layer."""
     from service.review import apply_review
 
     reviewed = reviewed or apply_review(report)
     report = reviewed.report
-    items = _items(report)
+    numbers = archive_numbers(report)
+    items = _items(_localized(report, numbers))
     out = pymupdf.open()
     with pymupdf.open(Path(pdf_path)) as original:  # read only: it is never saved
         page_count = original.page_count
@@ -503,8 +576,16 @@ def render_annotated(report: Report, pdf_path: Path, reviewed: ReviewedCase | No
     for index, rect, target in links:  # only pages the file has get a link (see _page_runs)
         out[index].insert_link({"kind": pymupdf.LINK_GOTO, "from": rect, "page": offset + target - 1,
                                 "to": pymupdf.Point(0, 0)})
+    layered = sum(_add_text_layer(out[offset + text.page - 1], text)
+                  for text in page_texts or [] if 1 <= text.page <= page_count)
     _annotate(out, offset, page_count, items)
     out.set_toc(_outline(report, items, offset, page_count))
+    out.set_page_labels(_page_labels(offset, page_count, numbers))
+    if layered:
+        try:
+            out.subset_fonts()  # the text layer's font: only the glyphs it uses
+        except Exception:
+            log.warning("could not subset the text layer's font; the annotated PDF embeds it whole", exc_info=True)
     out.set_metadata({"title": f"案卷自查结果 - {Path(report.file).name}", "creator": "casecheck"})
     data = out.tobytes(garbage=3, deflate=True)
     out.close()
