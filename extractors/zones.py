@@ -12,7 +12,7 @@ import re
 
 from lexicon.dates import find_dates
 from lexicon.roles import SignLabel, find_labels, label_role, optional_role
-from lexicon.text import fold, squeeze
+from lexicon.text import fold, same_row, squeeze
 from models.case import Mark, PageAnalysis, SignZone, TextLine
 
 # A bare 签名：/签字： says a hand is wanted but not whose.
@@ -75,32 +75,30 @@ def _row_band(c: _Candidate, candidates: list[_Candidate]) -> tuple[float, float
 
 
 def _x_end(c: _Candidate, candidates: list[_Candidate]) -> float:
-    """Where the label's zone ends on its row: at the next label of the same line."""
-    nxt = [o.x0 for o in candidates if o.line is c.line and o.x0 > c.x0]
+    """Where the label's zone ends on its row: at the next label standing on the same row."""
+    nxt = [o.x0 for o in candidates if o is not c and same_row(o.line, c.line) and o.x0 > c.x0 + 1]
     return min(nxt, default=float("inf"))
 
 
-def _belongs(mark: Mark, c: _Candidate, candidates: list[_Candidate]) -> bool:
-    """Whether a signature mark answers this label: it names it (and, where one line holds several
-    labels, lies in this label's stretch of the line), or, found after a bare 签名：, this is the
-    nearest label beside or above it."""
+def _owner(mark: Mark, candidates: list[_Candidate]) -> _Candidate | None:
+    """The label a signature answers: the one it names, in whose stretch of the row it lies;
+    for ink found after a bare 签名：, the nearest label beside or above it, a named one first."""
     mark_label = squeeze(mark.label or "")
-    mx = (mark.bbox[0] + mark.bbox[2]) / 2
-    same_line = [o for o in candidates if o.line is c.line]
-    in_stretch = len(same_line) <= 1 or (c.x0 - 4 <= mx < _x_end(c, candidates))
-    if mark_label == c.text:
-        return in_stretch
+    mx, my = (mark.bbox[0] + mark.bbox[2]) / 2, (mark.bbox[1] + mark.bbox[3]) / 2
+
+    def off_stretch(o: _Candidate) -> bool:
+        return not (o.x0 - 4 <= mx < _x_end(o, candidates))
+
     if mark_label and not _GENERIC.match(mark_label):
-        return False
-    my = (mark.bbox[1] + mark.bbox[3]) / 2
+        named = [o for o in candidates if o.text == mark_label]
+        return min(named, key=lambda o: (off_stretch(o), abs(my - o.line.center[1])), default=None)
 
     def distance(o: _Candidate) -> float:
         cy = o.line.center[1]
-        return abs(my - cy) + (20.0 if cy > mark.bbox[3] else 0.0)
+        return (abs(my - cy) + (20.0 if cy > mark.bbox[3] else 0.0) + (1000.0 if off_stretch(o) else 0.0)
+                + (5.0 if _GENERIC.match(o.text) else 0.0))
 
-    named = [o for o in candidates if not _GENERIC.match(o.text)] or candidates
-    near = min(named, key=distance, default=None)
-    return near is not None and near.line is c.line and in_stretch
+    return min(candidates, key=distance, default=None)
 
 
 def _stamp_in_zone(seal: Mark, c: _Candidate, band: tuple[float, float], candidates: list[_Candidate]) -> bool:
@@ -120,11 +118,12 @@ def sign_zones(page: PageAnalysis) -> list[SignZone]:
     candidates = _candidates(lines)
     zones: list[SignZone] = []
     judged = page.text.source != "empty"
+    owners = {id(m): _owner(m, candidates) for m in page.signatures}
     for c in candidates:
         if not c.hand:
             continue
         band = _row_band(c, candidates)
-        mark = next((m for m in page.signatures if _belongs(m, c, candidates)), None)
+        mark = next((m for m in page.signatures if owners[id(m)] is c), None)
         seal = None if mark else next((s for s in page.seals if _stamp_in_zone(s, c, band, candidates)), None)
         if mark is not None:
             state, found, conf = "ink", mark.bbox, mark.confidence

@@ -28,7 +28,7 @@ from extractors.ingest import (
 )
 from extractors.split import archive_number, page_types, split_documents
 from extractors.zones import sign_zones
-from models.case import CaseFile, Document, PageAnalysis
+from models.case import CaseFile, Document, PageAnalysis, PageText
 from models.errors import InternalError
 from models.report import DocumentRecord, Report, Timing
 from service.review import numbered
@@ -247,11 +247,14 @@ def read_cases(paths: list[Path], workers: int = 0, read: ReadOptions | None = N
 
 
 def check_pdf(path: Path, options: CheckOptions | None = None,
-              progress: ProgressCallback | None = None) -> Report:
-    """The whole job for one case file: read, check, report."""
+              progress: ProgressCallback | None = None, pages: list[PageText] | None = None) -> Report:
+    """The whole job for one case file: read, check, report. The pages as read are added to
+    `pages` when given (the annotated PDF's text layer)."""
     started = time.perf_counter()
     options = options or CheckOptions()
     case = read_case(path, options, progress)
+    if pages is not None:
+        pages.extend(page.text for page in case.pages)
     report = build_report(case, options.rules)
     report.timing = Timing(seconds=round(time.perf_counter() - started, 3), ocr_pages=case.ocr_pages)
     return report

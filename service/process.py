@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from lexicon.safe_text import clean_json
 from models.errors import CasecheckError, FailureKind, InputError, OutputWriteError, one_line
+from models.case import PageText
 from models.report import Report
 from service.outputs import OUTPUT_KINDS, output_paths, render_outputs, write_outputs
 from service.outputs.sheet import SheetOptions
@@ -93,7 +94,8 @@ def _process(pdf: Path, outdir: Path, options: CheckOptions, sheet: SheetOptions
     from extractors.ingest import is_input_fault
 
     try:
-        report = check_pdf(pdf, options, progress=progress)
+        read_pages: list[PageText] = []  # the annotated PDF's text layer over scanned pages
+        report = check_pdf(pdf, options, progress=progress, pages=read_pages)
     except CasecheckError as exc:
         if not isinstance(exc, InputError):
             log.info("check of %s failed", pdf, exc_info=True)
@@ -107,7 +109,7 @@ def _process(pdf: Path, outdir: Path, options: CheckOptions, sheet: SheetOptions
         report.file = name  # the report names the file as its owner knows it, not a stored copy
     report = xml_safe_report(report)
     try:
-        outputs = render_outputs(report, pdf, sheet, options.rules, kinds=kinds)
+        outputs = render_outputs(report, pdf, sheet, options.rules, kinds=kinds, page_texts=read_pages)
     except Exception as exc:
         log.info("outputs of %s failed", pdf, exc_info=True)
         return failed("internal", f"{name}: outputs could not be made ({type(exc).__name__}: {one_line(exc, 200)})")

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from checkers import RulePack, load_pack
+from models.case import PageText
 from models.report import Report
 from models.review import Review
 from service.outputs.sheet import SheetOptions, render_sheet
@@ -33,9 +34,11 @@ def output_paths(pdf_name: str, outdir: Path) -> dict[str, Path]:
 
 def render_outputs(report: Report, pdf: Path, sheet: SheetOptions | None = None,
                    pack: RulePack | None = None, kinds: tuple[str, ...] = OUTPUT_KINDS,
-                   review: Review | None = None) -> dict[str, bytes]:
+                   review: Review | None = None, page_texts: list[PageText] | None = None) -> dict[str, bytes]:
     """The outputs of one case file named in `kinds`, in memory: kind -> bytes. The sheet and
-    the annotated PDF render from the report plus its review (None: no person yet, 机器初查)."""
+    the annotated PDF render from the report plus its review (None: no person yet, 机器初查).
+    `page_texts`, the pages as read (when the file was just read, not for a report alone), give
+    the annotated PDF of a scan its searchable text layer."""
     from service.outputs.annotate import render_annotated
     from service.outputs.sheet import checked_categories
     from service.review import apply_review
@@ -44,7 +47,7 @@ def render_outputs(report: Report, pdf: Path, sheet: SheetOptions | None = None,
     makers = {
         "report": lambda: report.to_json().encode("utf-8"),
         "sheet": lambda: render_sheet(report, sheet, pack, reviewed=reviewed),
-        "annotated": lambda: render_annotated(report, pdf, reviewed=reviewed),
+        "annotated": lambda: render_annotated(report, pdf, reviewed=reviewed, page_texts=page_texts),
     }
     return {kind: makers[kind]() for kind in kinds}
 
