@@ -18,8 +18,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from lexicon.safe_text import clean_json
-from models.errors import CasecheckError, FailureKind, InputError, OutputWriteError, one_line
 from models.case import PageText
+from models.errors import CasecheckError, FailureKind, InputError, OutputWriteError, one_line
 from models.report import Report
 from service.outputs import OUTPUT_KINDS, output_paths, render_outputs, write_outputs
 from service.outputs.sheet import SheetOptions

@@ -12,6 +12,7 @@ import pytest
 
 from models.report import CaseFields, DocumentRecord, Evidence, Finding, Report
 from service.outputs.annotate import render_annotated
+from service.outputs.common import archive_numbers, localize
 
 FIXED = Path(__file__).resolve().parent.parent / "samples" / "fixed"
 BORN_DIGITAL = FIXED / "demo-503-000.pdf"
@@ -280,13 +281,17 @@ def test_born_digital_sample(sample_report: Report) -> None:
     for finding in report.findings:
         assert finding.message[:20] in text
 
+    # Messages name pages as 卷内第N页（PDF第M页） where the stamped numbers were read.
+    numbers = archive_numbers(report)
+    assert numbers, "the sample's stamped 卷内页码 differ from its PDF order"
     for finding in report.findings:
+        message = finding.message if finding.code.startswith("pages.") else localize(finding.message, numbers)
         for evidence in finding.evidence:
             page = out[summary + evidence.page - 1]
             frames = [a for a in page.annots() if a.type[1] == "Square"]
-            assert any(finding.message in a.info["content"] for a in frames)
+            assert any(message in a.info["content"] for a in frames)
             if evidence.bbox is not None:
-                frame = next(a for a in frames if finding.message in a.info["content"])
+                frame = next(a for a in frames if message in a.info["content"])
                 assert _close(frame.rect * page.rotation_matrix, _padded(evidence.bbox))
 
     evidence_pages = {e.page for f in report.findings + report.review for e in f.evidence}

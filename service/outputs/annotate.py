@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING
 import pymupdf
 
 from checkers.context import TYPE_NAMES
-from models.report import CATEGORIES, DocumentRecord, Finding, Report
 from models.case import PageText
-from service.outputs.common import archive_numbers, cn_date, finding_pages, localize, page_list, page_number_note, page_ref
+from models.report import CATEGORIES, DocumentRecord, Finding, Report
+from service.outputs.common import (
+    archive_numbers,
+    cn_date,
+    finding_pages,
+    localize,
+    page_number_note,
+    page_ref,
+    page_span,
+)
 
 if TYPE_CHECKING:
     from service.review import ReviewedCase
@@ -252,7 +260,7 @@ def _page_runs(pages: list[int], page_count: int, numbers: list[int | None] | No
 def _document_runs(record: DocumentRecord, page_count: int, numbers: list[int | None] | None = None) -> list[_Run]:
     """'第3–4页 行政处罚决定书 宿环罚〔2023〕120号 2023年9月15日 已盖章', its pages a link."""
     first, last = record.pages
-    span = page_list(range(first, max(first, last) + 1), numbers or [])
+    span = page_span(first, last, numbers or [])
     valid = 1 <= first <= page_count
     runs = [_Run(span, LINK if valid else GREY, first if valid else None),
             _Run(f"  {record.title or TYPE_NAMES.get(record.type, record.type)}")]
@@ -535,7 +543,7 @@ def _outline(report: Report, items: list[_Item], offset: int, page_count: int) -
                         record.title, first, page_count)
             continue
         title = (record.title or TYPE_NAMES.get(record.type, record.type)).replace("\n", " ")
-        span = page_list(range(first, max(first, last) + 1), numbers)
+        span = page_span(first, last, numbers)
         documents.append([1, f"{title}（{span}）", offset + first])
         for item in items:
             inside = [p for p in item.pages() if first <= p <= min(last, page_count)]

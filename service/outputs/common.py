@@ -28,8 +28,82 @@ def cn_date(iso: str | None) -> str | None:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def page_list(pages: Iterable[int]) -> str:
-    """[3, 5, 6, 7] -> 第3、5–7页 (runs of three or more joined by a dash)."""
+def page_list(pages: Iterable[int], numbers: Sequence[int | None] = ()) -> str:
+    """[3, 5, 6, 7] -> 第3、5–7页 (runs of three or more joined by a dash); with the file's
+    卷内页码 (`archive_numbers`), the stamped numbers first: 卷内第1、3–5页（PDF第3、5–7页）."""
+    pages = list(pages)
+    if _numbered(numbers):
+        stamped = [p for p in sorted(set(pages)) if _number(p, numbers) is not None]
+        bare = [p for p in sorted(set(pages)) if _number(p, numbers) is None]
+        parts = []
+        if stamped:
+            parts.append(f"卷内{_plain_list(_number(p, numbers) for p in stamped)}（PDF{_plain_list(stamped)}）")
+        if bare:
+            parts.append(f"PDF{_plain_list(bare)}")
+        return "、".join(parts)
+    return _plain_list(pages)
+
+
+def page_ref(page: int, numbers: Sequence[int | None] = ()) -> str:
+    """One page as a reader of the paper file finds it: 卷内第4页（PDF第6页） where its stamped
+    number was read, PDF第6页 where it was not, 第6页 in a file whose numbers are the PDF's order."""
+    return page_list([page], numbers)
+
+
+def page_span(first: int, last: int, numbers: Sequence[int | None] = ()) -> str:
+    """A document's pages: 第3–4页, or 卷内第1–2页（PDF第3–4页） where both ends' numbers were read."""
+    def span(a: int, b: int) -> str:
+        return f"第{a}页" if b <= a else f"第{a}–{b}页"
+
+    if not _numbered(numbers):
+        return span(first, last)
+    a, b = _number(first, numbers), _number(max(first, last), numbers)
+    if a is not None and b is not None and b - a == max(first, last) - first:
+        return f"卷内{span(a, b)}（PDF{span(first, last)}）"
+    return f"PDF{span(first, last)}"
+
+
+def archive_numbers(report: Report) -> list[int | None]:
+    """The 卷内页码 of each PDF page (None where not known), as page references give them: the
+    runs of stamped numbers read one after another (`page_number_runs`), so a single misread
+    number does not send a reader to the wrong sheet. Empty where the numbers are the PDF's order."""
+    numbers: list[int | None] = [None] * report.pages
+    for first, last, number in page_number_runs(report):
+        for page in range(first, min(last, report.pages) + 1):
+            numbers[page - 1] = number + page - first
+    return numbers if _numbered(numbers) else []
+
+
+def _number(page: int, numbers: Sequence[int | None]) -> int | None:
+    return numbers[page - 1] if 1 <= page <= len(numbers) else None
+
+
+def _numbered(numbers: Sequence[int | None]) -> bool:
+    """Whether some stamped number differs from its PDF page: else the PDF's order says it all."""
+    return any(n is not None and n != i for i, n in enumerate(numbers, 1))
+
+
+# A page reference in a checker's message (PDF pages): 第6页, 第3–4页; not one already 卷内.
+_PAGE_REF = re.compile(r"(?<!卷内)(?<!PDF)第(\d+)(?:[–-](\d+))?页")
+
+
+def localize(message: str, numbers: Sequence[int | None] = ()) -> str:
+    """A checker's message with its page references given as `page_list` gives them."""
+    if not _numbered(numbers):
+        return message
+
+    def ref(match: re.Match[str]) -> str:
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        if last - first > 500:  # not a page span
+            return match.group(0)
+        return page_list(range(first, last + 1), numbers)
+
+    return _PAGE_REF.sub(ref, message)
+
+
+def _plain_list(pages: Iterable[int]) -> str:
+    """[3, 5, 6, 7] -> 第3、5–7页."""
     ordered = sorted(set(pages))
     if not ordered:
         return ""
@@ -52,13 +126,21 @@ def finding_pages(finding: Finding) -> list[int]:
     return sorted({e.page for e in finding.evidence})
 
 
-def describe(finding: Finding) -> str:
-    """The finding's message, its pages named when the message does not already name them all."""
+# Findings about the stamped numbers themselves name PDF pages: their numbers are in question.
+_OWN_NUMBERS = ("pages.",)
+
+
+def describe(finding: Finding, numbers: Sequence[int | None] = ()) -> str:
+    """The finding's message, its pages named when the message does not already name them all;
+    with the file's 卷内页码 (`archive_numbers`), page references give them."""
+    if finding.code.startswith(_OWN_NUMBERS):
+        numbers = ()
     pages = finding_pages(finding)
     named = set(int(n) for n in re.findall(r"(\d+)", "".join(re.findall(r"第[\d、–\-,，]+页", finding.message))))
+    message = localize(finding.message, numbers)
     if pages and not set(pages) <= named:
-        return f"{finding.message}（{page_list(pages)}）"
-    return finding.message
+        return f"{message}（{page_list(pages, numbers)}）"
+    return message
 
 
 def by_category(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
@@ -87,16 +169,18 @@ def header_value(report: Report, value: str | None, doc_type: str) -> str:
 def unread_items(report: Report) -> list[str]:
     """What the file should show but could not be read, per document: for 备注."""
     items: list[str] = []
+    numbers = archive_numbers(report)
     for d in report.documents:
         for _field, why in d.unreadable.items():
             name = d.title or d.type
-            items.append(f"《{name}》（{page_list(range(d.pages[0], d.pages[1] + 1))}）：{why}")
+            items.append(f"《{name}》（{page_list(range(d.pages[0], d.pages[1] + 1), numbers)}）：{why}")
     return items
 
 
 def review_items(report: Report) -> list[str]:
     """Findings the rules were not sure of, for a person to confirm: for 备注."""
-    return [describe(f) for f in report.review]
+    numbers = archive_numbers(report)
+    return [describe(f, numbers) for f in report.review]
 
 
 def page_number_runs(report: Report, shortest: int = 3) -> list[tuple[int, int, int]]:
