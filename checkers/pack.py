@@ -12,13 +12,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from models.errors import UsageError
 from models.report import DOCUMENT_TYPES, Category, FindingKind
 
 PACKS = Path(__file__).parent / "packs"
 NATIONAL = PACKS / "national.toml"
 
 
-class RulePackError(ValueError):
+class RulePackError(UsageError, ValueError):
     """A rule pack that cannot be read or does not have the expected shape."""
 
 

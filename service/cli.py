@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
-from checkers import RulePack, RulePackError, load_pack
-from extractors.ingest import InputError, ReadOptions, sha256_of
+from checkers import RulePack, load_pack
+from extractors.ingest import MAX_DPI, MIN_DPI, InputError, ReadOptions, sha256_of
+from lexicon.safe_text import printable
+from models.errors import CasecheckError, OutputWriteError, UsageError, exit_code_of, one_line
 from models.report import Report
 from service.outputs import (
     STATISTICS_NAME,
@@ -20,9 +24,92 @@ from service.outputs import (
 )
 from service.outputs.sheet import SheetOptions
 from service.pipeline import CheckOptions
-from service.process import process_case
+from service.process import process_case, xml_safe_report
 
 log = logging.getLogger("casecheck")
+
+MAX_WORKERS = 64  # --workers above this (or above the cores, for page readers) is capped
+
+
+# -- option types: a value out of range is one line and exit 2 ----------------------------------
+def dpi_value(text: str) -> int:
+    try:
+        dpi = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--dpi {text!r}: a whole number of dots per inch is needed") from None
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise argparse.ArgumentTypeError(f"--dpi {dpi}: must be between {MIN_DPI} and {MAX_DPI}")
+    return dpi
+
+
+def workers_value(text: str) -> int:
+    """0 (the default: one per core) up to MAX_WORKERS; more is capped, negative refused."""
+    try:
+        workers = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--workers {text!r}: a whole number is needed") from None
+    if workers < 0:
+        raise argparse.ArgumentTypeError(f"--workers {workers}: must be 0 (automatic) or more")
+    if workers > MAX_WORKERS:
+        log.warning("--workers %d is capped at %d", workers, MAX_WORKERS)
+    return min(workers, MAX_WORKERS)
+
+
+def seconds_value(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: a number of seconds is needed") from None
+    if not 0 <= seconds < 10**7:
+        raise argparse.ArgumentTypeError(f"{text}: must be 0 (no limit) or a positive number of seconds")
+    return seconds
+
+
+def date_value(text: str) -> str:
+    """A date in any common form (2024-05-01, 2024/5/1, 2024.5.1, 2024年5月1日, 20240501) as ISO."""
+    from lexicon.dates import parse_date
+
+    raw = text.strip()
+    day: dt.date | None = None
+    if re.fullmatch(r"\d{8}", raw):
+        try:
+            day = dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+        except ValueError:
+            day = None
+    elif re.fullmatch(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?", raw):
+        day = parse_date(raw)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a date (e.g. 2024-05-01, 2024/5/1 or 2024年5月1日)")
+    return day.isoformat()
+
+
+def month_value(text: str) -> str:
+    match = re.fullmatch(r"\s*(\d{1,2})\s*月?\s*", text)
+    if not match or not 1 <= int(match.group(1)) <= 12:
+        raise argparse.ArgumentTypeError(f"--month {text!r}: a month from 1 to 12 is needed")
+    return str(int(match.group(1)))
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("casecheck")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line on stderr (exit 2), like every other error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {one_line(message)} (see {self.prog} -h)\n")
+
+
+def usable_folder(outdir: Path) -> None:
+    """Raise `UsageError` if `outdir` cannot take the outputs (checked before a long OCR run)."""
+    if why := _usable_folder(outdir):
+        raise UsageError(why)
 
 
 def _usable_folder(outdir: Path) -> str | None:
@@ -45,7 +132,7 @@ def _render(report: Report, pdf: Path, args: argparse.Namespace, rules: RulePack
         return render_outputs(report, pdf, _sheet_options(args), rules, kinds=kinds, review=review)
     except Exception as exc:  # a fault of ours: one line here, the trace in the log
         log.info("outputs of %s failed", pdf, exc_info=True)
-        print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {exc}); "
+        print(f"casecheck: {pdf.name}: outputs could not be made ({type(exc).__name__}: {one_line(exc)}); "
               "rerun with -v for details", file=sys.stderr)
         return None
 
@@ -55,8 +142,8 @@ def _write(outputs: dict[str, bytes], paths: dict[str, Path], name: str) -> bool
     try:
         write_outputs(outputs, paths)
     except OSError as exc:
-        print(f"casecheck: {name}: outputs could not be written ({exc.strerror or exc}: "
-              f"{exc.filename or ''})", file=sys.stderr)
+        error = OutputWriteError(f"{name}: outputs could not be written ({exc.strerror or exc}: {exc.filename or ''})")
+        print(f"casecheck: {printable(error.message)}", file=sys.stderr)
         return False
     return True
 
@@ -77,36 +164,43 @@ def _progress_bar(name: str, enabled: bool):
     return update, bar
 
 
+# What a failed file's kind means for `check`'s exit status (CONTRACT.md: 2 unusable input).
+_EXIT_BY_FAILURE = {"input": 2, "internal": 1, "write": 1}
+
+
+def _stuck(message: str) -> None:
+    """The check is stuck in native code past its time limit: say so and leave (nothing was written)."""
+    print(f"casecheck: {printable(message)}", file=sys.stderr, flush=True)
+    os._exit(2)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     pdf = Path(args.file)
     outdir = Path(args.output)
-    try:
-        rules = load_pack(args.rules)
-    except RulePackError as exc:
-        print(f"casecheck: {exc}", file=sys.stderr)
-        return 2
-    if why := _usable_folder(outdir):
-        print(f"casecheck: {why}", file=sys.stderr)
-        return 2
+    rules = load_pack(args.rules)  # RulePackError: a UsageError, exit 2
+    usable_folder(outdir)
+    if os.path.lexists(pdf) and not pdf.is_file():  # a FIFO or a device would block the reader
+        raise InputError(f"{pdf.name}: not a regular file")
     options = CheckOptions(
         read=ReadOptions(engine=args.engine, dpi=args.dpi, force_ocr=args.force_ocr),
-        workers=args.workers,
+        workers=min(args.workers, os.cpu_count() or 1),
         rules=rules,
     )
-    update, bar = _progress_bar(pdf.name, sys.stderr.isatty() and not args.quiet)
+    update, bar = _progress_bar(printable(pdf.name, 60), sys.stderr.isatty() and not args.quiet)
     try:
-        outcome = process_case(pdf, outdir, options=options, sheet=_sheet_options(args), progress=update)
+        outcome = process_case(pdf, outdir, options=options, sheet=_sheet_options(args), progress=update,
+                               seconds=args.time_limit, on_stuck=_stuck)
     finally:
         if bar:
             bar.close()
     if not outcome.ok or outcome.report is None:
         hint = "; rerun with -v for details" if outcome.failure == "internal" else ""
-        print(f"casecheck: {outcome.error}{hint}", file=sys.stderr)
-        return 2 if outcome.failure == "input" else 1
+        print(f"casecheck: {printable(outcome.error or pdf.name)}{hint}", file=sys.stderr)
+        return _EXIT_BY_FAILURE.get(outcome.failure or "internal", 1)
     report = outcome.report
     if not args.quiet:
         docs = len(report.documents)
-        print(f"{pdf.name}: {report.pages} pages, {docs} documents, {len(report.findings)} findings, "
+        print(f"{printable(pdf.name)}: {report.pages} pages, {docs} documents, {len(report.findings)} findings, "
               f"{len(report.review)} to review, in {report.timing.seconds if report.timing else 0:.1f} s")
         for finding in report.findings:
             pages = ",".join(str(p) for p in sorted({e.page for e in finding.evidence}))
@@ -121,45 +215,34 @@ def _sheet_options(args: argparse.Namespace) -> SheetOptions:
 
 
 def _load_report(path: Path) -> Report:
+    """A report from disk, its text made XML-safe (an older report may carry control characters)."""
     try:
-        return Report.model_validate_json(path.read_bytes())
+        return xml_safe_report(Report.model_validate_json(path.read_bytes()))
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except ValueError as exc:
-        raise InputError(f"{path}: not a casecheck report ({' '.join(str(exc).split())[:120]})") from None
+        raise InputError(f"{path}: not a casecheck report ({one_line(exc, 120)})") from None
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Make the 自查单 and the annotated PDF again from a report (e.g. one a person corrected)."""
     report_path = Path(args.report)
-    try:
-        report = _load_report(report_path)
-        rules = load_pack(args.rules)
-    except (InputError, RulePackError) as exc:
-        print(f"casecheck: {exc}", file=sys.stderr)
-        return 2
+    report = _load_report(report_path)
+    rules = load_pack(args.rules)
     pdf = Path(args.pdf) if args.pdf else report_path.with_name(report.file)
     if not pdf.is_file():
-        print(f"casecheck: {pdf}: the original case file was not found; name it with --pdf", file=sys.stderr)
-        return 2
+        raise UsageError(f"{pdf}: the original case file was not found; name it with --pdf")
     if sha256_of(pdf) != report.sha256:  # boxes drawn on another file's pages would mislead
-        print(f"casecheck: {pdf.name}: not the file {report_path.name} was made from (sha256 differs)",
-              file=sys.stderr)
-        return 2
+        raise UsageError(f"{pdf.name}: not the file {report_path.name} was made from (sha256 differs)")
     if report.rule_pack and report.rule_pack != rules.name:
         log.warning("%s was made under rule pack %r, the sheet is filled under %r (give it with --rules)",
                     report_path.name, report.rule_pack, rules.name)
-    if why := _usable_folder(Path(args.output)):
-        print(f"casecheck: {why}", file=sys.stderr)
-        return 2
+    usable_folder(Path(args.output))
     paths = output_paths(report.file, Path(args.output))
     from service.review import read_review_option
 
-    try:  # --review NAME.review.json, else the one beside the report if any
-        review = read_review_option(args.review, report_path, report)
-    except InputError as exc:
-        print(f"casecheck: {exc}", file=sys.stderr)
-        return 2
+    # --review NAME.review.json, else the one beside the report if any (InputError: exit 2)
+    review = read_review_option(args.review, report_path, report)
     # The report is the input here: never rewritten.
     outputs = _render(report, pdf, args, rules, ("sheet", "annotated"), review)
     if outputs is None or not _write(outputs, paths, pdf.name):
@@ -175,24 +258,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from service.outputs.statistics import StatisticsRow, render_statistics
 
     rows = []
-    for name in args.reports:
-        try:
-            from service.review import reviewed_beside
+    from service.review import reviewed_beside
 
-            report = _load_report(Path(name))
-            rows.append(StatisticsRow.from_report(report, county=args.county,
-                                                  reviewed=reviewed_beside(Path(name), report)))
-        except InputError as exc:
-            print(f"casecheck: {exc}", file=sys.stderr)
-            return 2
+    for name in args.reports:
+        report = _load_report(Path(name))  # InputError: exit 2
+        rows.append(StatisticsRow.from_report(report, county=args.county,
+                                              reviewed=reviewed_beside(Path(name), report)))
     target = Path(args.output)
     if target.is_dir() or not target.suffix:
         target = target / STATISTICS_NAME
     try:
         write_atomic(target, render_statistics(rows, args.month))
     except OSError as exc:
-        print(f"casecheck: {target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
-        return 1
+        raise OutputWriteError(f"{target}: cannot be written ({exc.strerror or exc})") from None
     if not args.quiet:
         print(f"{len(rows)} case files: {target}")
     return 0
@@ -207,11 +285,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         from service.review import cmd_rule_stats
 
         return cmd_rule_stats(args)
-    try:
-        pack = load_pack(args.rules)
-    except RulePackError as exc:
-        print(f"casecheck: {exc}", file=sys.stderr)
-        return 2
+    pack = load_pack(args.rules)
     print(f"rule pack: {pack.name} — {pack.title}")
     for rule in RULES:
         print(f"\n[{rule.family}] {rule.name}")
@@ -236,8 +310,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def _sheet_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--self-checker", default=None, metavar="NAME", help="自查人员 on the 自查单 (default: blank)")
-    parser.add_argument("--reported-on", default=None, metavar="DATE",
-                        help="系统填报时间 on the 自查单, YYYY-MM-DD (default: blank)")
+    parser.add_argument("--reported-on", default=None, metavar="DATE", type=date_value,
+                        help="系统填报时间 on the 自查单: 2024-05-01, 2024/5/1, 2024年5月1日… (default: blank)")
+
+
+def _time_limit_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--time-limit", type=seconds_value, default=None, metavar="SECONDS",
+                        help="seconds one file may take before it is failed (default 1800; 0: none; "
+                             "env CASECHECK_TIME_LIMIT)")
 
 
 def _lazy(module: str, function: str):
@@ -252,8 +332,9 @@ def _lazy(module: str, function: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="casecheck", description="行政处罚案卷自动自查")
+    parser = _Parser(prog="casecheck", description="行政处罚案卷自动自查")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="version", version=f"casecheck {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="check one case file (PDF) and write its report")
@@ -261,14 +342,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-o", "--output", default=".", help="output folder (default: current folder)")
     check.add_argument("--engine", default=None,
                        help="OCR engine: rapidocr (default), tesseract or paddleocr; env CASECHECK_OCR_ENGINE")
-    check.add_argument("--dpi", type=int, default=150, help="resolution pages are read at (default 150)")
-    check.add_argument("--workers", type=int, default=0,
+    check.add_argument("--dpi", type=dpi_value, default=150, help="resolution pages are read at (default 150)")
+    check.add_argument("--workers", type=workers_value, default=0,
                        help="page-reading processes (default: one per core, at most 4)")
     check.add_argument("--rules", default=None, metavar="FILE",
                        help="a rule pack (TOML) laid over the national one, e.g. a province's standard")
     check.add_argument("--force-ocr", action="store_true", help="OCR pages even when they have a text layer")
     check.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _sheet_arguments(check)
+    _time_limit_argument(check)
     check.set_defaults(func=cmd_check)
 
     render = sub.add_parser("render", help="make the 自查单 and annotated PDF again from a report JSON")
@@ -285,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="案卷自查情况统计表 (xlsx) over report JSONs")
     stats.add_argument("reports", nargs="+", help="NAME.report.json files")
     stats.add_argument("-o", "--output", default=".", help=f"the .xlsx, or a folder for {STATISTICS_NAME}")
-    stats.add_argument("--month", default=None, help="the month the title names (各执法中队 _ 月…)")
+    stats.add_argument("--month", default=None, type=month_value, help="the month the title names (各执法中队 _ 月…)")
     stats.add_argument("--county", default=None, help="县市区 for every row (default: from each case's agency)")
     stats.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     stats.set_defaults(func=cmd_stats)
@@ -299,8 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where uploads, outputs and the job database live (default ./casecheck-data; "
                             "env CASECHECK_DATA_DIR)")
     serve.add_argument("--db", default=None, metavar="FILE", help="the job database (default DATA/jobs.sqlite3; env CASECHECK_DB)")
-    serve.add_argument("--workers", type=int, default=None, help="case files checked at once (default: half the cores, at most 4; env CASECHECK_WORKERS)")
-    serve.add_argument("--page-workers", type=int, default=None,
+    serve.add_argument("--workers", type=workers_value, default=None, help="case files checked at once (default: half the cores, at most 4; env CASECHECK_WORKERS)")
+    serve.add_argument("--page-workers", type=workers_value, default=None,
                        help="page-reading processes per case file (default 2; env CASECHECK_PAGE_WORKERS)")
     serve.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
     serve.set_defaults(func=_lazy("service.web.app", "cmd_serve"))
@@ -316,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--db", default=None, metavar="FILE",
                        help="the watcher's database (default: OUT/.casecheck-watch/jobs.sqlite3); "
                             "keep it on a local disk when OUT is a network share")
-    watch.add_argument("--workers", type=int, default=0,
+    watch.add_argument("--workers", type=workers_value, default=0,
                        help="files checked at once (default: one per core, at most 4; 1: in the watcher's process)")
     watch.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
                        help="a file is read once its size and time stay unchanged this long (default 2)")
@@ -334,11 +416,12 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--outputs", default=None, metavar="KINDS",
                        help="outputs to write, comma-separated: report,sheet,annotated (default: all)")
     watch.add_argument("--engine", default=None, help="OCR engine (as for check)")
-    watch.add_argument("--dpi", type=int, default=150, help="resolution pages are read at (default 150)")
+    watch.add_argument("--dpi", type=dpi_value, default=150, help="resolution pages are read at (default 150)")
     watch.add_argument("--force-ocr", action="store_true", help="OCR pages even when they have a text layer")
     watch.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
     watch.add_argument("-q", "--quiet", action="store_true", help="log failures and problems only, not a line per file")
     _sheet_arguments(watch)
+    _time_limit_argument(watch)
     watch.set_defaults(func=_lazy("service.watch", "cmd_watch"))
     # -- end watch --
 
@@ -346,16 +429,16 @@ def build_parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="check every PDF below an archive folder; statistics table and summary")
     batch.add_argument("archive", help="the archive folder")
     batch.add_argument("-o", "--output", default=None, help="output folder (default: ARCHIVE/casecheck-out)")
-    batch.add_argument("--workers", type=int, default=0, help="worker processes on this machine (default: one per core)")
+    batch.add_argument("--workers", type=workers_value, default=0, help="worker processes on this machine (default: one per core)")
     batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="run on an existing Dask cluster instead, e.g. tcp://10.0.0.5:8786 (its workers need "
                             "casecheck installed and the archive and OUT at the same paths)")
     batch.add_argument("--force", action="store_true", help="check again files already done (by content hash)")
-    batch.add_argument("--month", default=None, help="the month the 统计表's title names")
+    batch.add_argument("--month", default=None, type=month_value, help="the month the 统计表's title names")
     batch.add_argument("--county", default=None, help="县市区 for every row of the 统计表 (default: from each agency)")
     batch.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
     batch.add_argument("--engine", default=None, help="OCR engine: rapidocr (default), tesseract or paddleocr")
-    batch.add_argument("--dpi", type=int, default=150, help="resolution pages are read at (default 150)")
+    batch.add_argument("--dpi", type=dpi_value, default=150, help="resolution pages are read at (default 150)")
     batch.add_argument("--force-ocr", action="store_true", help="OCR pages even when they have a text layer")
     batch.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     batch.add_argument("--review-from", default=None, metavar="DIR",
@@ -363,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: env CASECHECK_DATA_DIR)")
     batch.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _sheet_arguments(batch)
+    _time_limit_argument(batch)
     batch.set_defaults(func=_lazy("service.batch", "cmd_batch"))
     # -- end batch --
 
@@ -386,11 +470,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Errors map to exit statuses by class (`models.errors`): one line on
+    stderr, 2 for unusable input or bad usage, 1 for ours; 130 on Ctrl-C; quiet on a closed pipe."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return int(args.func(args))
+    try:
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except CasecheckError as exc:
+        log.debug("%s", exc, exc_info=True)
+        print(f"casecheck: {printable(exc.message)}", file=sys.stderr)
+        return exit_code_of(exc)
+    except KeyboardInterrupt:
+        print("casecheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _quiet_closed_pipe()
+        return 0
+
+
+def _quiet_closed_pipe() -> None:
+    """`casecheck rules | head`: the reader left; point stdout at /dev/null so that the
+    interpreter's final flush does not fail again, and end without a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from models.case import TextLine
+from models.errors import SetupError
 
 
 class OcrReading(BaseModel):
@@ -85,7 +86,7 @@ def upright(image: np.ndarray, rotation: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=-(rotation // 90) % 4))
 
 
-class OcrUnavailable(RuntimeError):
+class OcrUnavailable(SetupError, RuntimeError):
     """An OCR engine cannot be used here (package, binary, language data or model files missing).
 
     The message is one line saying what is missing, so a CLI can show it as is.
