@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import hmac
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.jobs import Job, JobStore
+from service.web.review_api import review_router
 from service.web.runner import JobRunner
 from service.web.settings import ServeSettings
 
@@ -130,15 +130,13 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes)
 
     def authorized(request: Request) -> None:
-        if not settings.token:
-            return
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), settings.token.encode()):
-            raise ApiError(401, "a valid token is needed: Authorization: Bearer <token>",
-                           headers={"WWW-Authenticate": "Bearer"})
+        # CASECHECK_TOKEN (the administrator), a named user's token or a trusted proxy's header.
+        from service.users import authenticate
+
+        authenticate(request, settings.token, settings.db)
 
     api = [Depends(authorized)]
+    app.include_router(review_router(settings, api, app.state))  # the reviewer's station (before /{download})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
