@@ -64,6 +64,7 @@ class BatchOptions:
     check: CheckOptions = field(default_factory=lambda: CheckOptions(workers=1))
     sheet: SheetOptions | None = None
     progress: bool = False  # a tqdm bar on stderr
+    review_from: str | None = None  # the service's data folder: its reviews fill the tables
 
 
 @dataclass
@@ -308,6 +309,9 @@ class Batch:
         """The 统计表 and the summary from every case's stored report (earlier runs' included)."""
         result, county = self._result, self.options.county
         jobs = {job.sha256: job for job in self.store.all()}
+        from service.review import service_db, service_reviews
+
+        self._service_reviews = service_reviews(service_db(self.options.review_from)) if self.options.review_from else {}
         rows: list[StatisticsRow] = []
         entries: list[CaseEntry] = []
         for case in sorted(plan.cases, key=lambda c: c.relative):
@@ -346,7 +350,11 @@ class Batch:
             return not_checked("failed", f"{Path(name).name}: its stored report cannot be read ({type(exc).__name__})")
         report.file = name  # the row names the file by its place in the archive
         outputs = {kind: os.path.relpath(path, self.out) for kind, path in job.outputs.items()}
-        return StatisticsRow.from_report(report, county), CaseEntry.from_report(name, report, outputs, case.duplicates)
+        from service.review import review_for_tables
+
+        reviewed = review_for_tables(Path(job.outputs["report"]), report, getattr(self, "_service_reviews", None))
+        return (StatisticsRow.from_report(report, county, reviewed=reviewed),
+                CaseEntry.from_report(name, reviewed.report, outputs, case.duplicates))
 
 
 def run_batch(archive: Path, out: Path | None = None, options: BatchOptions | None = None) -> BatchResult:
@@ -412,7 +420,8 @@ def options_from_args(args: argparse.Namespace) -> BatchOptions:
         workers=args.workers, scheduler=args.scheduler, force=args.force, month=args.month, county=args.county,
         check=CheckOptions(read=read, workers=1, rules=load_pack(args.rules)),
         sheet=SheetOptions(self_checker=args.self_checker, reported_on=args.reported_on),
-        progress=sys.stderr.isatty() and not args.quiet and args.progress)
+        progress=sys.stderr.isatty() and not args.quiet and args.progress,
+        review_from=getattr(args, "review_from", None) or os.environ.get("CASECHECK_DATA_DIR") or None)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

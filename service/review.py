@@ -410,3 +410,18 @@ def cmd_rule_stats(args) -> int:
         for reason in s.reasons[:3]:
             print(f"      排除理由：{reason}")
     return 0
+
+
+def review_for_tables(report_path: Path, report: Report,
+                      service: dict[str, tuple[Path, Report, Review]] | None = None) -> ReviewedCase:
+    """For batch's tables: the review beside the report, else one done in the service for the
+    same content (same SHA-256), else none (机器初查)."""
+    review = load_review(review_path(report_path), report)
+    if review is None and service and report.sha256 in service:
+        candidate = service[report.sha256][2]
+        try:
+            validate_against(candidate, ensure_ids(report))
+            review = candidate
+        except ReviewError as exc:  # made under another version: its ids may not be these
+            log.warning("%s: the service's review does not fit (%s); not used", report.file, exc)
+    return apply_review(report, review)
