@@ -321,3 +321,125 @@ def test_summary_lists_the_documents_read_with_links(small_pdf: Path, small_repo
     every = [link for i in range(summary) for link in out[i].get_links()]
     documents = every[len(_item_links(out, summary)):]
     assert [link["page"] for link in documents] == [summary + r.pages[0] - 1 for r in small_report.documents]
+
+
+# -- 卷内页码: page labels and page references ------------------------------------------------
+@pytest.fixture
+def stamped_pdf(tmp_path: Path) -> Path:
+    """Six pages: a cover and a table of contents unnumbered, then pages stamped 1–4."""
+    doc = pymupdf.open()
+    for n in range(1, 7):
+        doc.new_page(width=595, height=842).insert_text((100, 215), f"Page {n}", fontsize=12)
+    path = tmp_path / "stamped.pdf"
+    doc.save(path)
+    return path
+
+
+def _stamped_report(findings: list[Finding]) -> Report:
+    report = _report(findings, pages=6)
+    return report.model_copy(update={
+        "page_types": ["cover", "toc", "decision", "decision", "notice", "notice"],
+        "documents": [DocumentRecord(type="decision", title="行政处罚决定书", pages=(3, 4)),
+                      DocumentRecord(type="notice", pages=(5, 6))],
+        "page_numbers": [None, None, 1, 2, 3, 4]})
+
+
+def _label(page: pymupdf.Page) -> str:
+    """The page's label as PyMuPDF reads it; its reader leaves a Unicode prefix (a PDF text string
+    in UTF-16BE, as the standard has it and viewers read it) in hex: decode that."""
+    label = page.get_label()
+    match = re.fullmatch(r"<FEFF([0-9A-F]*)>(.*)", label)
+    return bytes.fromhex(match.group(1)).decode("utf-16-be") + match.group(2) if match else label
+
+
+def test_page_labels_give_the_summary_then_the_stamped_numbers(stamped_pdf: Path) -> None:
+    report = _stamped_report([_finding("a.legal", "合法性", "第4页决定书未见印章", [Evidence(page=4, bbox=BOX)])])
+    out = pymupdf.open(stream=render_annotated(report, stamped_pdf))
+    summary = _summary_count(out, 6)
+    labels = [_label(page) for page in out]
+    assert labels[:summary] == [f"结-{n}" for n in range(1, summary + 1)]
+    # The unstamped cover and table of contents keep their PDF numbers, marked as such.
+    assert labels[summary:] == ["PDF-1", "PDF-2", "1", "2", "3", "4"]
+
+
+def test_page_labels_of_a_file_without_stamped_numbers_are_its_pdf_pages(small_pdf: Path, small_report: Report) -> None:
+    out = pymupdf.open(stream=render_annotated(small_report, small_pdf))
+    summary = _summary_count(out, 3)
+    assert [page.get_label() for page in out][summary:] == ["1", "2", "3"]
+
+
+def test_page_references_name_the_stamped_number_and_link_past_the_summary(stamped_pdf: Path) -> None:
+    report = _stamped_report([
+        _finding("a.legal", "合法性", "第4页决定书未见印章", [Evidence(page=4, bbox=BOX)]),
+        _finding("b.norm", "规范性", "封面填写不全", [Evidence(page=1)], category="其他"),
+    ])
+    out = pymupdf.open(stream=render_annotated(report, stamped_pdf))
+    summary = _summary_count(out, 6)
+    text = "".join(out[i].get_text() for i in range(summary)).replace("\n", "")
+    assert "卷内第2页（PDF第4页）决定书未见印章" in text  # the message's own reference
+    assert "卷内第1–2页（PDF第3–4页）" in text  # the documents' list
+    assert "PDF第1页" in text  # a page without a stamped number
+    assert "第4页决定书" not in text.replace("PDF第4页）决定书", "")
+    # Each reference links to its page after the summary pages.
+    for i in range(summary):
+        for link in out[i].get_links():
+            words = out[i].get_textbox(link["from"]).strip()
+            target = link["page"] - summary + 1
+            assert f"PDF第{target}" in words, (words, target)
+    frame = next(a for a in out[summary + 3].annots() if a.type[1] == "Square")
+    assert "卷内第2页（PDF第4页）" in frame.info["content"]
+    toc = out.get_toc()
+    assert [1, "行政处罚决定书（卷内第1–2页（PDF第3–4页））", summary + 3] in toc
+
+
+# -- the text layer over scanned pages --------------------------------------------------------
+def _scanned_pdf(path: Path) -> Path:
+    """One page that is only a picture of 行政处罚决定书 (no text of its own), like a scan."""
+    source = pymupdf.open()
+    page = source.new_page(width=595, height=842)
+    page.insert_text((100, 200), "行政处罚决定书", fontname="china-s", fontsize=24)
+    pixmap = page.get_pixmap(dpi=100)
+    scan = pymupdf.open()
+    scan.new_page(width=595, height=842).insert_image(pymupdf.Rect(0, 0, 595, 842), stream=pixmap.tobytes("jpeg"))
+    scan.save(path, deflate=True)
+    return path
+
+
+def _image_streams(doc: pymupdf.Document, pages: range) -> list[bytes]:
+    return [doc.xref_stream_raw(xref) for n in pages for xref, *_ in doc[n].get_images(full=True)]
+
+
+def test_scanned_page_gets_an_invisible_searchable_text_layer_over_the_unchanged_image(tmp_path: Path) -> None:
+    from models.case import PageText, TextLine
+
+    pdf = _scanned_pdf(tmp_path / "scan.pdf")
+    with pymupdf.open(pdf) as original:
+        assert original[0].search_for("决定书") == []  # a picture only
+        before = _image_streams(original, range(1))
+    read = [PageText(page=1, width=595, height=842, source="ocr",
+                     lines=[TextLine(text="行政处罚决定书", bbox=(100, 178, 268, 206), confidence=0.98)])]
+    report = _report([], pages=1)
+    out = pymupdf.open(stream=render_annotated(report, pdf, page_texts=read))
+    summary = _summary_count(out, 1)
+    page = out[summary]
+    hits = page.search_for("决定书")
+    assert hits, "the OCR text is searchable"
+    # Where the image shows the words (the last three of seven glyphs of the read box).
+    assert 100 + 168 * 4 / 7 - 4 <= hits[0].x0 <= 100 + 168 * 4 / 7 + 4 and hits[0].y0 >= 170 and hits[0].y1 <= 212
+    # Invisible: rendered, the page looks as the image alone does.
+    bare = pymupdf.open(pdf)[0].get_pixmap(dpi=50).samples
+    assert page.get_pixmap(dpi=50, annots=False).samples == bare
+    assert _image_streams(out, range(summary, summary + 1)) == before  # the image byte for byte
+
+
+def test_text_layer_only_over_scanned_pages_and_not_when_rendering_from_a_report(small_pdf: Path) -> None:
+    from models.case import PageText, TextLine
+
+    report = _report([], pages=3)
+    # The born-digital page has its own text: nothing is added over it.
+    read = [PageText(page=1, width=595, height=842, source="text_layer",
+                     lines=[TextLine(text="行政处罚决定书", bbox=(100, 178, 268, 206))])]
+    out = pymupdf.open(stream=render_annotated(report, small_pdf, page_texts=read))
+    assert out[_summary_count(out, 3)].search_for("决定书") == []
+    out = pymupdf.open(stream=render_annotated(report, small_pdf))
+    assert out[_summary_count(out, 3)].search_for("决定书") == []

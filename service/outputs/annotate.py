@@ -471,7 +471,8 @@ def _localized(report: Report, numbers: list[int | None]) -> Report:
     def one(finding: Finding) -> Finding:
         if finding.code.startswith("pages."):
             return finding
-        return finding.model_copy(update={"message": localize(finding.message, numbers)})
+        return finding.model_copy(update={"message": localize(finding.message, numbers),
+                                          "suggestion": localize(finding.suggestion, numbers)})
 
     return report.model_copy(update={"findings": [one(f) for f in report.findings],
                                      "review": [one(f) for f in report.review]})
@@ -490,6 +491,21 @@ def _page_labels(summary_pages: int, page_count: int, numbers: list[int | None])
                            "firstpagenum": label[1]})
         previous = label
     return labels
+
+
+def _pdf_text(text: str) -> str:
+    """A PDF text string any viewer reads: UTF-16BE with its byte order mark, in hex."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def _set_page_labels(doc: pymupdf.Document, labels: list[dict]) -> None:
+    """The catalog's /PageLabels number tree. Written here: PyMuPDF's set_page_labels writes a
+    prefix's UTF-8 bytes as they are, which viewers show as mojibake (结- is not Latin-1)."""
+    entries = []
+    for label in labels:
+        prefix = f"/P{_pdf_text(label['prefix'])}" if label["prefix"] else ""
+        entries.append(f"{label['startpage']}<</S/{label['style']}{prefix}/St {label['firstpagenum']}>>")
+    doc.xref_set_key(doc.pdf_catalog(), "PageLabels", f"<</Nums[{' '.join(entries)}]>>")
 
 
 # The scan's content turned back upright: upright-page coordinates to the displayed page's
@@ -588,7 +604,7 @@ def render_annotated(report: Report, pdf_path: Path, reviewed: ReviewedCase | No
                   for text in page_texts or [] if 1 <= text.page <= page_count)
     _annotate(out, offset, page_count, items)
     out.set_toc(_outline(report, items, offset, page_count))
-    out.set_page_labels(_page_labels(offset, page_count, numbers))
+    _set_page_labels(out, _page_labels(offset, page_count, numbers))
     if layered:
         try:
             out.subset_fonts()  # the text layer's font: only the glyphs it uses
