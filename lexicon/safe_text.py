@@ -50,6 +50,21 @@ def printable(text: str, limit: int | None = None) -> str:
     return text
 
 
+def safe_file_name(name: str) -> str:
+    """A name for a file we write: no control, bidi or XML-forbidden character (they would colour a
+    terminal listing the folder or break a log line), never empty."""
+    cleaned = _NOT_PRINTABLE.sub("", name).strip()
+    return cleaned or "case"
+
+
+def fit_name_bytes(stem: str, budget: int) -> str:
+    """`stem` cut (at a character boundary) to at most `budget` bytes of UTF-8."""
+    data = stem.encode("utf-8")
+    if len(data) <= budget:
+        return stem
+    return data[: max(1, budget)].decode("utf-8", errors="ignore") or "case"
+
+
 def clean_json(value: Any) -> Any:
     """Every string in a JSON-like structure (dicts, lists, strings, scalars) made `xml_safe`;
     keys too. Returns the same object when nothing needed cleaning."""

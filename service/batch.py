@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from extractors.ingest import ReadOptions, sha256_of
+from lexicon.safe_text import printable, xml_safe
+from models.errors import CasecheckError, OutputWriteError
 from models.report import Report
 from service.batch_pool import BatchError, Driver, dask_pool, local_pool
 from service.jobs import Job, JobStore
@@ -44,7 +46,7 @@ from service.outputs.sheet import SheetOptions
 from service.outputs.statistics import StatisticsRow, render_statistics
 from service.outputs.summary import CaseEntry, SummaryMeta, write_summary
 from service.pipeline import CheckOptions
-from service.process import CaseOutcome
+from service.process import CaseOutcome, xml_safe_report
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ class BatchOptions:
     check: CheckOptions = field(default_factory=lambda: CheckOptions(workers=1))
     sheet: SheetOptions | None = None
     progress: bool = False  # a tqdm bar on stderr
+    time_limit: float | None = None  # seconds per file (None: CASECHECK_TIME_LIMIT, default 1800)
     review_from: str | None = None  # the service's data folder: its reviews fill the tables
 
 
@@ -76,6 +79,7 @@ class ArchiveCase:
     relative: str  # inside the archive, posix
     duplicates: list[str] = field(default_factory=list)
     job: Job | None = None
+    output_name: str = ""  # the outputs' name: unique in its folder, even ignoring case (a.pdf, a.PDF)
 
 
 @dataclass
@@ -127,6 +131,21 @@ def find_pdfs(archive: Path, out: Path) -> list[Path]:
     return found
 
 
+def assign_output_names(cases: list[ArchiveCase]) -> None:
+    """Name each case's outputs uniquely in its folder, case-insensitively (a share may not tell
+    a.pdf from A.pdf, and a.pdf and a.PDF share the stem a): in path order the first keeps the
+    stem, the next takes its whole name (a.PDF.report.json), then `stem (2)`, `(3)`…"""
+    taken: dict[str, set[str]] = {}
+    for case in sorted(cases, key=lambda c: c.relative):
+        folder, _, file = case.relative.rpartition("/")
+        used = taken.setdefault(folder, set())
+        stem = Path(file).stem
+        candidates = [stem, file] + [f"{stem} ({n})" for n in range(2, len(cases) + 3)]
+        name = next(c for c in candidates if c.casefold() not in used)
+        used.add(name.casefold())
+        case.output_name = name + ".pdf"  # output_paths() takes the stem: `name` itself
+
+
 class HashCache:
     """SHA-256 of files by (path, size, mtime): a resumed run of a large archive reads no bytes twice."""
 
@@ -155,7 +174,9 @@ class HashCache:
         rows = []
         with _Threads(max_workers=4) as pool:  # hashlib releases the GIL: reading is the limit
             for (path, st), value in zip(stale, pool.map(_hash_or_error, [p for p, _ in stale]), strict=True):
-                if isinstance(value, OSError):
+                if isinstance(value, CasecheckError):  # a FIFO, a device: refused, not read
+                    errors[path] = value.message
+                elif isinstance(value, OSError):
                     errors[path] = f"{path.name}: cannot be read ({value.strerror or value})"
                 else:
                     result[path] = value
@@ -169,10 +190,10 @@ class HashCache:
         self.db.close()
 
 
-def _hash_or_error(path: Path) -> str | OSError:
+def _hash_or_error(path: Path) -> str | OSError | CasecheckError:
     try:
-        return sha256_of(path)
-    except OSError as exc:
+        return sha256_of(path)  # regular files only: a FIFO or /dev/zero named *.pdf never blocks
+    except (OSError, CasecheckError) as exc:
         return exc
 
 
@@ -246,6 +267,7 @@ class Batch:
                 work.append(case)
             skipped += not redo and job.status == "done"
             failed_before += not redo and job.status == "failed"
+        assign_output_names(list(cases.values()))
         unreadable = {p.relative_to(self.archive).as_posix(): why for p, why in errors.items()}
         return Plan(len(paths), list(cases.values()), work, skipped, len(paths) - len(cases) - len(errors),
                     failed_before, unreadable)
@@ -275,7 +297,8 @@ class Batch:
         opts = self.options
         pool = self._dask or local_pool(max(1, min(opts.workers or (os.cpu_count() or 1), len(work))))
         log.info("checking %d files on %s", len(work), pool.name)
-        driver = Driver(pool, lambda case: (str(case.path), str(self._outdir(case)), opts.check, opts.sheet),
+        driver = Driver(pool, lambda case: (str(case.path), str(self._outdir(case)), opts.check, opts.sheet,
+                                            case.output_name or None, opts.time_limit),
                         self._record, self._fail, started=lambda case: self.store.claim(case.job.id))
         try:
             with _progress(len(work), opts.progress) as self._bar:
@@ -296,7 +319,7 @@ class Batch:
     def _fail(self, case: ArchiveCase, error: str, failure: str = "internal") -> None:
         assert case.job is not None
         self.store.fail(case.job.id, error, failure)
-        log.warning("%s", error)
+        log.warning("%s", printable(error))
         self._result.failed += 1
         self._advance()
 
@@ -317,10 +340,12 @@ class Batch:
         for case in sorted(plan.cases, key=lambda c: c.relative):
             row, entry = self._case_row(case, jobs.get(case.sha256))
             if case.duplicates:
-                row.remark += "；相同文件（未重复检查）：" + "、".join(case.duplicates)
+                row.remark += "；相同文件（未重复检查）：" + "、".join(xml_safe(d) for d in case.duplicates)
             rows.append(row)
             entries.append(entry)
         for name, why in sorted(plan.unreadable.items()):
+            # Names and reasons go into XML (the 统计表) and HTML: no character XML forbids.
+            name, why = xml_safe(name), xml_safe(why)
             rows.append(StatisticsRow.failed(name, why, county))
             entries.append(CaseEntry(name, "failed", error=why))
         result.failed_total = sum(1 for e in entries if e.status != "done")
@@ -334,18 +359,20 @@ class Batch:
 
     def _case_row(self, case: ArchiveCase, job: Job | None) -> tuple[StatisticsRow, CaseEntry]:
         """The case's row of the 统计表 and its entry in the summary, from its stored report."""
-        name, county = case.relative, self.options.county
+        name, county = xml_safe(case.relative), self.options.county  # shown in XML and HTML
+        duplicates = [xml_safe(d) for d in case.duplicates]
 
         def not_checked(status: Literal["failed", "pending"], why: str) -> tuple[StatisticsRow, CaseEntry]:
+            why = xml_safe(why)
             return StatisticsRow.failed(name, why, county), CaseEntry(name, status, error=why,
-                                                                      duplicates=case.duplicates)
+                                                                      duplicates=duplicates)
 
         if job is None or job.status not in ("done", "failed"):
             return not_checked("pending", "检查未完成（再次运行以继续）")
         if job.status == "failed":
             return not_checked("failed", job.error or "failed")
         try:
-            report = Report.model_validate_json(Path(job.outputs["report"]).read_bytes())
+            report = xml_safe_report(Report.model_validate_json(Path(job.outputs["report"]).read_bytes()))
         except (OSError, KeyError, ValueError) as exc:
             return not_checked("failed", f"{Path(name).name}: its stored report cannot be read ({type(exc).__name__})")
         report.file = name  # the row names the file by its place in the archive
@@ -354,7 +381,7 @@ class Batch:
 
         reviewed = review_for_tables(Path(job.outputs["report"]), report, getattr(self, "_service_reviews", None))
         return (StatisticsRow.from_report(report, county, reviewed=reviewed),
-                CaseEntry.from_report(name, reviewed.report, outputs, case.duplicates))
+                CaseEntry.from_report(name, reviewed.report, outputs, duplicates))
 
 
 def run_batch(archive: Path, out: Path | None = None, options: BatchOptions | None = None) -> BatchResult:
@@ -421,12 +448,11 @@ def options_from_args(args: argparse.Namespace) -> BatchOptions:
         check=CheckOptions(read=read, workers=1, rules=load_pack(args.rules)),
         sheet=SheetOptions(self_checker=args.self_checker, reported_on=args.reported_on),
         progress=sys.stderr.isatty() and not args.quiet and args.progress,
+        time_limit=getattr(args, "time_limit", None),
         review_from=getattr(args, "review_from", None) or os.environ.get("CASECHECK_DATA_DIR") or None)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from checkers import RulePackError
-
     try:
         options = options_from_args(args)
         if options.scheduler and args.workers:
@@ -436,15 +462,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(plan.describe(batch.archive), flush=True)
             result = batch.run(plan)
-    except (BatchError, RulePackError) as exc:
-        print(f"casecheck: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("casecheck: interrupted; run the same command again to continue", file=sys.stderr)
         return 130
     except OSError as exc:  # the job store, the 统计表 or the summary could not be written
-        print(f"casecheck: {exc.filename or ''}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
-        return 1
+        raise OutputWriteError(f"{exc.filename or ''}: cannot be written ({exc.strerror or exc})") from None
+    # BatchError and RulePackError are UsageErrors: the CLI prints them and exits 2.
     last = f"{result.files} files: {result.failed_total} could not be checked" + (
         f" (see {result.summary})" if result.failed_total else "")
     if args.quiet:

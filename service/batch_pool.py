@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lexicon.safe_text import xml_safe
+from models.errors import UsageError, one_line
 from service.outputs.sheet import SheetOptions
 from service.pipeline import CheckOptions
 from service.process import CaseOutcome, process_case
@@ -26,16 +28,19 @@ log = logging.getLogger(__name__)
 MAX_DEATHS = 3  # workers dying alone on this many files in a row: it is not the files, stop
 
 
-class BatchError(Exception):
+class BatchError(UsageError):
     """The batch cannot start or go on (bad usage, no scheduler, another run on OUT): one line."""
 
 
 # -- the worker ---------------------------------------------------------------------------------
-def check_one(pdf: str, outdir: str, options: CheckOptions, sheet: SheetOptions | None) -> CaseOutcome:
-    """What a worker runs for one file (a local process or a Dask worker thread)."""
+def check_one(pdf: str, outdir: str, options: CheckOptions, sheet: SheetOptions | None,
+              output_name: str | None = None, seconds: float | None = None) -> CaseOutcome:
+    """What a worker runs for one file (a local process or a Dask worker thread): its outputs
+    named after `output_name` (unique in its folder), within `seconds` (the per-file limit)."""
     # A Dask worker the driver did not tune (it joined later): one OCR thread never oversubscribes.
     use_threads(1)
-    return process_case(Path(pdf), Path(outdir), options=options, sheet=sheet)
+    return process_case(Path(pdf), Path(outdir), options=options, sheet=sheet, output_name=output_name,
+                        seconds=seconds)
 
 
 # -- executors: the one difference between local and Dask ---------------------------------------
@@ -60,7 +65,7 @@ def dask_pool(address: str) -> Pool:
         client = Client(address, timeout="15s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise BatchError(f"{address}: no Dask scheduler answered ({type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())[:160]})") from None
+                         f"{one_line(exc, 160)})") from None
     workers = client.scheduler_info(n_workers=-1)["workers"]
     if not workers:
         client.close()
@@ -148,7 +153,7 @@ class Driver:
 
     def _settle(self, future: Future, case: Any, alone: bool) -> bool:
         """Record one finished file; True if its pool broke."""
-        name = Path(case.relative).name
+        name = xml_safe(Path(case.relative).name)
         try:
             outcome = future.result()
         except BrokenExecutor:
@@ -161,7 +166,7 @@ class Driver:
             self.fail(case, f"{name}: the worker process died checking it")
             return True
         except Exception as exc:  # Dask: KilledWorker, a lost connection...
-            self.fail(case, f"{name}: worker error ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})")
+            self.fail(case, f"{name}: worker error ({type(exc).__name__}: {one_line(exc, 160)})")
             return False
         self.deaths = 0
         self.record(case, outcome)

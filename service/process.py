@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from lexicon.safe_text import clean_json
+from lexicon.safe_text import clean_json, safe_file_name
 from models.case import PageText
 from models.errors import CasecheckError, FailureKind, InputError, OutputWriteError, one_line
 from models.report import Report
@@ -113,7 +113,7 @@ def _process(pdf: Path, outdir: Path, options: CheckOptions, sheet: SheetOptions
     except Exception as exc:
         log.info("outputs of %s failed", pdf, exc_info=True)
         return failed("internal", f"{name}: outputs could not be made ({type(exc).__name__}: {one_line(exc, 200)})")
-    paths = output_paths(output_name or name, Path(outdir))
+    paths = output_paths(safe_file_name(output_name or name), Path(outdir))
     try:
         write_outputs(outputs, paths)
     except OSError as exc:

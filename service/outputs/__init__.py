@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from checkers import RulePack, load_pack
+from lexicon.safe_text import fit_name_bytes
 from models.case import PageText
 from models.report import Report
 from models.review import Review
@@ -24,7 +25,8 @@ STATISTICS_NAME = "案卷自查情况统计表.xlsx"
 
 def output_paths(pdf_name: str, outdir: Path) -> dict[str, Path]:
     """Where one case file's outputs go (CONTRACT.md): NAME.report.json, NAME.自查单.docx, NAME.annotated.pdf."""
-    stem = Path(pdf_name).stem
+    # A name near the file system's 255 bytes is cut so that the longest output name still fits.
+    stem = fit_name_bytes(Path(pdf_name).stem, 255 - len(".自查单.docx".encode()))
     return {
         "report": outdir / f"{stem}.report.json",
         "sheet": outdir / f"{stem}.自查单.docx",
@@ -69,7 +71,8 @@ def _umask() -> int:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all: a temporary file in the same folder, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    # The temporary name is cut, not the output's: ".NAME.xxxxxxxx.part" must fit in 255 bytes too.
+    fd, tmp = tempfile.mkstemp(prefix=f".{fit_name_bytes(path.name, 200)}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
