@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from checkers.base import Hit, rule
-from checkers.context import HEARING_HELD, TYPE_NAMES, CaseView, affirmed
+from checkers.context import TYPE_NAMES, CaseView
+from lexicon.sentences import first_of, key_phrase
 from lexicon.text import squeeze
 
 # Words by which an unclassified document (type `other`) may still be the one a rule misses:
@@ -119,9 +120,6 @@ def service_receipts(view: CaseView) -> Iterator[Hit]:
         )
 
 
-_CLAIM = re.compile(r"提出了?(书面)?(的)?陈述[、和及与]?申辩|进行了?陈述[、和及与]?申辩|提交了?(书面)?陈述申辩")
-
-
 
 @rule("missing.statement_record")
 def statement_record(view: CaseView) -> Iterator[Hit]:
@@ -134,12 +132,13 @@ def statement_record(view: CaseView) -> Iterator[Hit]:
     records = [d for d in view.docs("statement_record") if d is not view.waiver]
     for decision in view.docs("decision"):
         text = view.text(decision)
-        claim = affirmed(text, _CLAIM)
-        hearing = affirmed(text, HEARING_HELD)
+        # What the decision asserts happened, not a right it recalls or a waiver it records.
+        claim = first_of(text, "statement_claimed")
+        hearing = first_of(text, "hearing_held")
         if hearing and not any("听证" in squeeze(d.title or "") for d in records):
-            what, found = "听证笔录", hearing.group(0)
+            what, found = "听证笔录", key_phrase(hearing, "hearing_held")
         elif claim and not records:
-            what, found = "陈述申辩笔录（或书面陈述申辩材料及复核意见）", claim.group(0)
+            what, found = "陈述申辩笔录（或书面陈述申辩材料及复核意见）", key_phrase(claim, "statement_claimed")
         else:
             continue
         hit = view.find_line(decision, re.compile(re.escape(found[:4])))

@@ -15,6 +15,7 @@ from functools import cached_property
 from checkers.pack import RulePack
 from lexicon.dates import cut_year_date, parse_date
 from lexicon.numbers import find_numbers, parse_number
+from lexicon.sentences import first_of
 from lexicon.text import fold, squeeze
 from models.case import CaseFile, Document, FieldValue, PageAnalysis, TextLine
 from models.report import BBox, Evidence
@@ -30,20 +31,6 @@ OUTLIER_DAYS = 200
 
 # A handwritten date read with less confidence than this may be a stroke misread (10 → 20).
 HANDWRITING_SURE = 0.97
-
-
-HEARING_HELD = re.compile(r"(举行|召开|组织)了?听证(会)?(?!申请)")
-NEGATION = re.compile(r"未|没有|不|无|放弃")
-
-
-def affirmed(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
-    """The first match of `pattern` that its own clause does not deny (未在规定期限内提出陈述申辩,
-    也未要求举行听证): a negation anywhere between the clause's start and the match."""
-    for m in pattern.finditer(text):
-        start = max(text.rfind(p, 0, m.start()) for p in "，。；,;：:") + 1
-        if not NEGATION.search(text[start:m.start()]):
-            return m
-    return None
 
 
 def _overlap(a: BBox, b: BBox) -> bool:
@@ -286,7 +273,7 @@ class CaseView:
     def hearing_held(self) -> bool:
         if any(re.search(r"听证(笔录|报告)", squeeze(d.title or "")) for d in self.docs("statement_record")):
             return True
-        return any(affirmed(self.text(d), HEARING_HELD) for d in self.docs("decision"))
+        return any(first_of(self.text(d), "hearing_held") for d in self.docs("decision"))
 
     @cached_property
     def waiver(self) -> Document | None:
