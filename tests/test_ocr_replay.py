@@ -19,7 +19,9 @@ from extractors.ingest import PageReader, ReadOptions
 from extractors.ocr import OcrReading, available_engines, get_engine
 from extractors.ocr.base import engine_cache_key
 from extractors.ocr.replay import REPLAY_ENV, ReplayEngine
-from models.case import TextLine
+from models.case import CaseFile, TextLine
+from samples.generate import Options
+from service.pipeline import read_cases
 
 FIXED = Path(__file__).resolve().parents[1] / "samples" / "fixed"
 DEMO = FIXED / "demo-500-000.pdf"  # page 3: a decision's first page; page 4: its seal over the date
@@ -184,3 +186,59 @@ def test_other_attributes_reach_the_engine(counting: None) -> None:
     engine = get_engine("counting")
     assert isinstance(engine, ReplayEngine)
     assert engine.runtime == "onnxruntime" and engine.settings == _Settings()
+
+
+# -- the corpus and read-case cache of tests/conftest.py ------------------------------------------
+def test_generated_corpus_is_made_once_and_each_session_gets_a_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    import tests.conftest as cache
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    made: list[Path] = []
+    real_generate = cache.generate
+
+    def counting_generate(out: Path, *args: object, **kwargs: object) -> object:
+        made.append(out)
+        return real_generate(out, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "generate", counting_generate)
+    options = Options(born_digital_ratio=1.0)
+    first = cache.generated_corpus(tmp_path_factory, "tiny", 1, seed=3, options=options)
+    (first / "case-3-000.pdf").write_bytes(b"a test scribbling on its copy")
+    second = cache.generated_corpus(tmp_path_factory, "tiny", 1, seed=3, options=options)
+    assert len(made) == 1 and second != first
+    fresh = tmp_path / "fresh"
+    real_generate(fresh, 1, seed=3, options=options)
+    names = sorted(p.name for p in fresh.iterdir())
+    assert names == ["case-3-000.pdf", "case-3-000.truth.json"]
+    assert sorted(p.name for p in second.iterdir()) == names
+    assert all((second / n).read_bytes() == (fresh / n).read_bytes() for n in names)
+
+    cache.generated_corpus(tmp_path_factory, "tiny", 1, seed=4, options=options)  # another seed
+    assert len(made) == 2
+    monkeypatch.setenv(cache.CACHE_ENV, "off")
+    cache.generated_corpus(tmp_path_factory, "tiny", 1, seed=3, options=options)
+    assert len(made) == 3 and made[-1].parent != tmp_path / "cache" / "corpus"
+
+
+def test_read_cases_are_kept_by_content_and_come_back_equal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    import tests.conftest as cache
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    folder = cache.generated_corpus(tmp_path_factory, "tiny-read", 2, seed=5, options=Options(born_digital_ratio=1.0))
+    pdfs = sorted(folder.glob("*.pdf"))
+    read: list[Path] = []
+
+    def counting_read(paths: list[Path]) -> list[CaseFile | str]:
+        read.extend(paths)
+        return read_cases(paths, workers=1)
+
+    fresh = cache.read_corpus(pdfs, counting_read)
+    assert read == pdfs and all(isinstance(case, CaseFile) for case in fresh)
+    again = cache.read_corpus(pdfs, counting_read)
+    assert read == pdfs  # nothing read the second time
+    assert again == fresh
+    pdfs[1].write_bytes(pdfs[1].read_bytes() + b"\n% another version\n")  # other bytes: read again
+    cache.read_corpus(pdfs, counting_read)
+    assert read == [*pdfs, pdfs[1]]

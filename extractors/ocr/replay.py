@@ -14,8 +14,10 @@ A reading is stored under a key made of
 So a change to the engine's code, models, options or packages reads afresh; a stored reading is
 the engine's exact output (JSON keeps floats exactly), so results are the same with and without.
 
-Files are small JSON (DIR/<engine>/<k[:2]>/<k>.json), written to a temporary and renamed, so
-concurrent test processes (the pipeline's reading processes) never see half a file.
+Files are small JSON (DIR/<engine>/<engine and code key>/<image key[:2]>/<image key>.json),
+written to a temporary and renamed, so concurrent test processes (the pipeline's reading
+processes) never see half a file. Each key folder holds a `.used` file touched when an engine
+starts using it, so that the suite can drop folders no code uses any more (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -116,9 +118,14 @@ class ReplayEngine:
     def __init__(self, engine: OcrEngine, folder: Path) -> None:
         self.engine = engine
         self.name = engine.name
-        self.folder = folder / engine.name
         identity = {"engine": engine_cache_key(engine), "code": code_identity()}
         self.identity = hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        self.folder = folder / engine.name / self.identity[:24]
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / ".used").touch()
+        except OSError as exc:
+            log.warning("OCR replay: cannot use %s (%s)", self.folder, exc)
         self.hits = 0
         self.misses = 0
         log.debug("OCR replay key for %s: %s %s", engine.name, self.identity[:12], identity)
@@ -128,7 +135,7 @@ class ReplayEngine:
         return getattr(self.__dict__["engine"], attribute)
 
     def path_for(self, image: np.ndarray) -> Path:
-        key = hashlib.sha256(f"{self.identity}:{image_digest(image)}".encode()).hexdigest()
+        key = image_digest(image)
         return self.folder / key[:2] / f"{key}.json"
 
     def read(self, image: np.ndarray) -> OcrReading:
