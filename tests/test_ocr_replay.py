@@ -44,6 +44,7 @@ def no_replay(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # -- the real engine, never replayed ----------------------------------------------------------------
+@pytest.mark.uncached_ocr
 def test_uncached_ocr_smoke(no_replay: None, decision_page: np.ndarray) -> None:
     """The one OCR read the fast suite always does for real: the bundled engine on a rendered scan."""
     assert available_engines()["rapidocr"], "rapidocr and its bundled models are a core dependency"
