@@ -3,7 +3,9 @@ named values the checkers and the self-check sheet use.
 
 Which date is "the document's date" depends on the type: the signing date in the closing of an
 outgoing 文书 (not dates cited in its body), the start of a record, the 负责人 approval on a form,
-the recipient's date on a 送达回证, the payment date on a 缴款书.
+the recipient's date on a 送达回证, the payment date on a 缴款书. Each type's spec
+(models/doctypes.py) says which, the steps that find it and the fields read; this module holds
+the readers.
 """
 
 from __future__ import annotations
@@ -20,13 +22,9 @@ from lexicon.dates import cut_year_date, date_hits
 from lexicon.numbers import confidence_penalty, number_hits, numbers_in, parse_number
 from lexicon.text import CJK, Joined, compact, fold, same_row, scan_lines, squeeze
 from models.case import DocumentFields, FieldValue, PageText
+from models.doctypes import DateStep, spec
 
 log = logging.getLogger(__name__)
-
-OUTGOING = {"notice", "decision", "correction_order"}
-RECORDS = {"inspection_record", "inquiry_record"}
-FORMS = {"filing_approval", "internal_approval", "legal_review", "closing_approval"}
-
 
 @dataclass
 class _Doc:
@@ -238,34 +236,24 @@ def first_date(doc: _Doc) -> FieldValue | None:
     return None
 
 
-_RECORD_TIME = ("检查时间", "勘察时间", "勘验时间", "检查（勘察）时间", "现场检查时间", "询问时间", "调查时间", "听证时间",
-                "陈述时间", "申辩时间", "陈述申辩时间", "讨论时间", "会议时间", "时间")
 _LEADER = ("负责人审批意见", "局领导审批意见", "机关负责人意见", "机关负责人审批意见", "负责人意见", "领导审批意见", "审批意见",
            "局长意见", "负责人审批", "分管领导意见", "主要负责人意见", "审批人")
 
 
-def _record_date(doc: _Doc) -> FieldValue | None:
-    found = labelled_date(doc, _RECORD_TIME)
-    if found:
-        return found
-    # No time label read: the first date in the header, else the party's signature date.
+def header_date(doc: _Doc) -> FieldValue | None:
+    """A record with no time label read: the first date in its header, trusted less."""
     if doc.pages:
         page = doc.pages[0]
         top = [fv for i, fv in doc.dates(0) if page.lines[i].y0 < 0.35 * page.height]
         if top:
             return top[0].model_copy(update={"confidence": round(top[0].confidence * 0.8, 3)})
-    return last_alone(doc)
+    return None
 
 
-def _form_date(doc: _Doc, first: Sequence[str] = ()) -> FieldValue | None:
-    if first:
-        found = labelled_date(doc, first)
-        if found:
-            return found
+def leader_date(doc: _Doc) -> FieldValue | None:
+    """The 负责人's approval on a form: the latest date in the approval rows."""
     leader = band_dates(doc, _LEADER)
-    if leader:
-        return max(leader, key=lambda fv: fv.value)
-    return last_alone(doc)
+    return max(leader, key=lambda fv: fv.value) if leader else None
 
 
 def _receipt_date(doc: _Doc) -> FieldValue | None:
@@ -288,41 +276,26 @@ def _receipt_date(doc: _Doc) -> FieldValue | None:
     return chosen
 
 
-def _payment_date(doc: _Doc) -> FieldValue | None:
-    found = labelled_date(doc, ("缴款日期", "交款日期", "填制日期", "填发日期", "开票日期", "交易日期", "入账日期", "日期"))
-    return found or first_date(doc)
+# How each step of a type's `date_steps` reads (models/doctypes.py).
+_DATE_STEPS: dict[DateStep, Callable[[_Doc, Sequence[str]], FieldValue | None]] = {
+    "closing": lambda doc, _labels: closing_date(doc),
+    "labelled": lambda doc, labels: labelled_date(doc, labels) if labels else None,
+    "header": lambda doc, _labels: header_date(doc),
+    "leader": lambda doc, _labels: leader_date(doc),
+    "last_alone": lambda doc, _labels: last_alone(doc),
+    "first": lambda doc, _labels: first_date(doc),
+    "receipt": lambda doc, _labels: _receipt_date(doc),
+}
 
 
 def document_date(doc: _Doc) -> FieldValue | None:
-    t = doc.type
-    if t in OUTGOING:
-        return closing_date(doc)
-    if t in RECORDS:
-        return _record_date(doc)
-    if t == "statement_record":
-        return labelled_date(doc, _RECORD_TIME) or closing_date(doc)
-    if t == "service_receipt":
-        return _receipt_date(doc)
-    if t == "filing_approval":
-        return _form_date(doc, ("立案日期", "立案时间", "批准立案日期"))
-    if t == "internal_approval":
-        return _form_date(doc, ("讨论时间", "会议时间", "时间", "审批日期"))
-    if t in FORMS:
-        return _form_date(doc)
-    if t == "payment_receipt":
-        return _payment_date(doc)
-    if t == "cover":
-        return labelled_date(doc, ("立案日期", "立案时间"))
-    if t == "archive_note":
-        return labelled_date(doc, ("立卷时间", "立卷日期")) or last_alone(doc)
-    if t == "evidence":
-        # Photos carry 拍摄时间; copies the provider's 核对无误 date, the latest on the page
-        # (a licence's 成立日期 or an ID card's birth date are older).
-        return labelled_date(doc, ("拍摄时间", "截图时间", "采样时间", "监测时间", "检测时间", "报告日期", "提取时间",
-                                   "取证时间", "签发日期")) or last_alone(doc) or first_date(doc)
-    if t == "toc":
-        return None
-    return closing_date(doc)
+    """The document's own date: its type's steps (models/doctypes.py) tried in order."""
+    kind = spec(doc.type)
+    for step in kind.date_steps:
+        found = _DATE_STEPS[step](doc, kind.date_labels)
+        if found is not None:
+            return found
+    return None
 
 
 # --- the document --------------------------------------------------------------------------
@@ -333,9 +306,9 @@ def _set(fields: DocumentFields, name: str, value: FieldValue | None) -> None:
         fields.values[name] = value
 
 
-def _party(doc: _Doc) -> FieldValue | None:
-    t = doc.type
-    if t in OUTGOING or t == "statement_record":
+def _party(doc: _Doc, letter: bool) -> FieldValue | None:
+    """The party: a letter's 当事人 block or salutation, else the label its type's form uses."""
+    if letter:
         found = V.party_from_labels(doc.pages[:1], V.PARTY_LABELS["outgoing"])
         if found or not doc.pages:
             return found
@@ -343,7 +316,7 @@ def _party(doc: _Doc) -> FieldValue | None:
         number = header_number(doc)
         after = number.bbox[3] if number and number.bbox else 0.0
         return V.party_from_salutation(page, after)
-    key = t if t in V.PARTY_LABELS else "form"
+    key = doc.type if doc.type in V.PARTY_LABELS else "form"
     return V.party_from_labels(doc.pages[:1], V.PARTY_LABELS[key])
 
 
@@ -445,74 +418,76 @@ def _unreadable_date(doc: _Doc) -> str | None:
 
 
 def extract_fields(doc_type: str, pages: list[PageText]) -> DocumentFields:
-    """The fields of one document of type `doc_type` spread over `pages` (in order)."""
+    """The fields of one document of type `doc_type` spread over `pages` (in order): those its
+    spec (models/doctypes.py) lists, read where its layout puts them."""
     doc = _Doc(type=doc_type, pages=[p for p in pages if p.lines] or pages)
     fields = DocumentFields()
     if not doc.pages:
         return fields
-    t = doc_type
+    kind = spec(doc_type)
+    wanted = set(kind.fields)
+    letter = kind.layout == "letter"
 
-    # The document's own 文号.
-    if t in OUTGOING or t in ("statement_record", "other"):
-        fields.number = header_number(doc)
-    elif t == "filing_approval":
-        fields.number = case_number(doc.pages[:1]) or header_number(doc)
-        _set(fields, "case_number", fields.number)
-    if fields.number is None and t in OUTGOING and (raw := _unreadable_number(doc)):
+    # The document's own 文号; a form that prints the 立案号 has that for its number.
+    if "number" in wanted:
+        own_case_number = case_number(doc.pages[:1]) if "case_number" in wanted else None
+        fields.number = own_case_number or header_number(doc)
+        if "case_number" in wanted:
+            _set(fields, "case_number", fields.number)
+    if fields.number is None and kind.numbered and (raw := _unreadable_number(doc)):
         fields.unreadable["number"] = f"文号未能识读：{raw}"
 
     fields.date = document_date(doc)
-    if fields.date is None and (t in OUTGOING or t == "statement_record") and (why := _unreadable_date(doc)):
+    if fields.date is None and letter and (why := _unreadable_date(doc)):
         fields.unreadable["date"] = why
-    if t == "filing_approval":
-        _set(fields, "filing_date", fields.date)
+    if kind.date_is is not None:
+        _set(fields, kind.date_is, fields.date)
 
-    party = _party(doc)
+    party = _party(doc, letter) if "party" in wanted else None
     _set(fields, "party", party)
     party_name = party.value if party else None
 
-    if t in ("filing_approval", "statement_record", "cover", "internal_approval", "investigation_report"):
+    if "cause" in wanted:
         _set(fields, "cause", _cause(doc, party_name))
-    if t in ("cover", "internal_approval", "legal_review", "closing_approval", "filing_approval"):
+    if "case_name" in wanted:
         _set(fields, "case_name", _case_name(doc))
-    if t in ("cover", "internal_approval", "closing_approval"):
+    if "case_number" in wanted and "number" not in wanted:
         _set(fields, "case_number", case_number(doc.pages[:1]))
-    if t == "cover":
-        _set(fields, "filing_date", fields.date)
+    if "closing_date" in wanted:
         _set(fields, "closing_date", labelled_date(doc, ("结案日期", "结案时间")))
-    if t == "closing_approval":
+    if "filing_date" in wanted:
         _set(fields, "filing_date", labelled_date(doc, ("立案时间", "立案日期")))
-    if t in ("cover", "closing_approval", "payment_receipt", "toc"):
+    if "decision_number" in wanted:
         _set(fields, "decision_number", _labelled_number(doc, ("处罚决定书文号", "决定书文号", "处罚决定文号", "处罚文号",
                                                                 "决定文号")))
-    if t == "decision":
+    if "notice_number" in wanted:
         _set(fields, "notice_number", _cited_notice(doc))
 
-    if t in OUTGOING or t in ("internal_approval", "investigation_report", "closing_approval", "statement_record"):
+    if "penalty" in wanted:
         _set(fields, "penalty", V.penalty(doc.pages))
-    if t == "payment_receipt":
+    if "amount" in wanted:
         _set(fields, "amount", V.amount(doc.pages))
 
-    if t in RECORDS or t == "statement_record":
+    if "officers" in wanted:
         names, ids = V.officers(doc.pages)
         if names:
             fields.lists["officers"] = names
         if ids:
             fields.lists["officer_ids"] = ids
-        if t in RECORDS and not names:
-            fields.unreadable["officers"] = "未读出执法人员姓名"
+        if kind.layout == "record" and not names:
+            fields.unreadable["officers"] = "未读出执法人员姓名"  # a record names who took it
 
-    if t == "investigation_report" and (named := V.officers_in_prose(doc.pages)):
+    if "officers_in_prose" in wanted and (named := V.officers_in_prose(doc.pages)):
         fields.lists["officers"] = named
 
-    if t == "service_receipt":
+    if "served" in wanted:
         _receipt_values(doc, fields)
 
-    if t in ("cover", "decision", "filing_approval", "internal_approval", "closing_approval"):
+    if "case_type" in wanted:
         _set(fields, "case_type", V.case_type(doc.pages))
-    if t in OUTGOING or t in FORMS or t in ("cover", "investigation_report"):
+    if "agency" in wanted:
         _set(fields, "agency", V.agency(doc.pages))
-    log.debug("%s p%d: number=%s date=%s", t, doc.pages[0].page, fields.number and fields.number.value,
+    log.debug("%s p%d: number=%s date=%s", doc_type, doc.pages[0].page, fields.number and fields.number.value,
               fields.date and fields.date.value)
     return fields
 
