@@ -12,7 +12,8 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from models.report import Evidence, Finding, FindingKind
+from models.errors import one_line
+from models.report import DOCUMENT_TYPES, Evidence, Finding, FindingKind, RuleError
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,20 @@ def code_matches(code: str, declared: str) -> bool:
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     review: list[Finding] = field(default_factory=list)
+    rule_errors: list[RuleError] = field(default_factory=list)  # rules that raised: rows partly checked
+
+
+def rule_categories(rule: Rule, pack) -> list[str]:  # pack: RulePack
+    """The sheet rows a rule's findings go to under a pack."""
+    rows: set[str] = set()
+    for declared in rule.codes:
+        concrete = [declared.replace("<type>", t) for t in DOCUMENT_TYPES] if "<type>" in declared else [declared]
+        for code in concrete:
+            try:
+                rows.add(pack.classify(code)[0])
+            except KeyError:
+                continue
+    return sorted(rows)
 
 
 def run_rules(view, rules: Iterable[Rule] | None = None) -> CheckResult:  # view: CaseView
@@ -84,8 +99,12 @@ def run_rules(view, rules: Iterable[Rule] | None = None) -> CheckResult:  # view
     for r in rules if rules is not None else RULES:
         try:
             hits = list(r.check(view))
-        except Exception:  # one faulty rule must not cost the report: log it and go on
+        except Exception as exc:
+            # One faulty rule must not cost the report, nor pass for a clean row: it is recorded,
+            # and its rows count as partly checked.
             log.exception("%s: rule %s failed", view.case.file, r.name)
+            result.rule_errors.append(RuleError(rule=r.name, codes=list(r.codes), categories=rule_categories(r, pack),
+                                                error=one_line(f"{type(exc).__name__}: {exc}")))
             continue
         for hit in hits:
             if not any(code_matches(hit.code, c) for c in r.codes):

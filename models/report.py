@@ -115,6 +115,15 @@ class Timing(BaseModel):
     ocr_pages: int
 
 
+class RuleError(BaseModel):
+    """A rule that failed while checking this case: its rows were not (fully) judged (extension)."""
+
+    rule: str
+    codes: list[str]
+    categories: list[Category]  # the sheet rows the rule judges: partly checked on this case
+    error: str  # one line, for developers
+
+
 class Report(BaseModel):
     schema_: str = Field(default=REPORT_SCHEMA, alias="schema")
     file: str
@@ -128,6 +137,8 @@ class Report(BaseModel):
     rule_pack: str | None = None  # the rule pack the findings were made under (extension)
     # The archive's own page number (卷内页码) read on each page, null where none was read (extension).
     page_numbers: list[int | None] = Field(default_factory=list)
+    # Rules that failed on this case (extension): the case counts as partly checked, never clean.
+    rule_errors: list[RuleError] = Field(default_factory=list)
     timing: Timing | None = None
 
     model_config = ConfigDict(populate_by_name=True)

@@ -208,6 +208,7 @@ def build_report(case: CaseFile, rules: RulePack | None = None) -> Report:
         # Ids at the report-building step: the checkers' order is deterministic, so are the ids.
         findings=numbered(checked.findings, "F"),
         review=numbered(checked.review, "R"),
+        rule_errors=checked.rule_errors,
         rule_pack=pack.name,
         page_numbers=[p.archive_number for p in case.pages],
         timing=Timing(seconds=round(case.seconds, 3), ocr_pages=case.ocr_pages),

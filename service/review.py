@@ -151,6 +151,8 @@ class ReviewedCase(BaseModel):
             parts.append(f"{len(self.report.review)}项待人工核实")
         if self.unchecked_rows:
             parts.append("、".join(self.unchecked_rows) + "未自动审查")
+        if self.machine.rule_errors:
+            parts.append(f"{len(self.machine.rule_errors)}条审查规则运行出错，案卷仅部分审查")
         return f"{PENDING}（{self.status_name}）：" + "；".join(parts) + "，须经自查人员复核确认。"
 
     def conclusion_lines(self) -> list[str]:
@@ -181,7 +183,8 @@ def apply_review(report: Report, review: Review | None = None, checked_rows: Ite
         from checkers import load_pack
 
         checked_rows = {category for category, _kind in load_pack().codes.values()}
-    rows = set(checked_rows)
+    # A rule that failed on this case leaves its rows partly checked: they are a person's.
+    rows = set(checked_rows) - {row for err in machine.rule_errors for row in err.categories}
     decisions = review.decisions
     findings: list[Finding] = []
     still_open: list[Finding] = []
@@ -425,3 +428,8 @@ def review_for_tables(report_path: Path, report: Report,
         except ReviewError as exc:  # made under another version: its ids may not be these
             log.warning("%s: the service's review does not fit (%s); not used", report.file, exc)
     return apply_review(report, review)
+
+
+def signed_off(report: Report, by: str | None = None) -> Review:
+    """A review signed off with nothing changed: the machine's findings stand, its doubts stay open."""
+    return Review(sha256=report.sha256, status="reviewed", reviewer=by, self_checker=by)

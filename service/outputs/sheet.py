@@ -143,7 +143,7 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     _fill(cell(top, 0), "案卷审查", center=True)
     for col, text in enumerate(("问题类型", "问题描述", "整改建议", "整改情况"), start=1):
         _fill(cell(top, col), text, center=True)
-    checked = checked_categories(pack)
+    checked = set(reviewed.checked_rows)  # less the rows of a rule that failed on this case
     findings = by_category(report.findings)
     reviews = by_category(report.review)
     for r, category in enumerate(CATEGORIES, start=top + 1):
@@ -187,6 +187,10 @@ def _remarks(report: Report) -> list[str]:
     if review:
         lines.append("以下情况未能确认，请人工核实（未计入上述问题）：")
         lines += [f"{n}. {text}" for n, text in enumerate(review, 1)]
+    if report.rule_errors:
+        rows = "、".join(dict.fromkeys(row for err in report.rule_errors for row in err.categories))
+        lines.append(f"注意：{len(report.rule_errors)}条审查规则运行出错，{rows or '相关'}项目仅部分审查，"
+                     "请人工审查（不得视为未发现问题）。")
     if note := page_number_note(report):
         lines.append(note)
     lines.append(f"本单由 casecheck 依规则包“{report.rule_pack or 'national'}”根据案卷《{report.file}》"
