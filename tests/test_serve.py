@@ -39,7 +39,7 @@ def settings_for(tmp_path: Path, **overrides) -> ServeSettings:
 
 @contextmanager
 def serving(settings: ServeSettings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
         yield client
 
 

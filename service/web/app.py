@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -26,6 +27,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from lexicon.safe_text import printable
+from models.errors import CasecheckError, InputError, one_line
 from service.jobs import Job, JobStore
 from service.web.review_api import review_router
 from service.web.runner import JobRunner
@@ -58,6 +61,82 @@ Store = Annotated[JobStore, Depends(_store_of)]
 
 class _BodyTooLarge(Exception):
     pass
+
+
+# Sent with every answer: no framing (clickjacking), no MIME sniffing, no referrer to elsewhere,
+# and a policy allowing only this origin's own scripts (the page loads nothing from outside).
+SECURITY_HEADERS = {
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+    b"referrer-policy": b"no-referrer",
+    b"cross-origin-opener-policy": b"same-origin",
+    b"cross-origin-resource-policy": b"same-origin",
+}
+CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       b"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# FastAPI's /docs and /redoc pages load Swagger UI / ReDoc with an inline script.
+DOCS_CSP = (b"default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+            b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+            b"img-src 'self' data: https://fastapi.tiangolo.com; font-src 'self' https://fonts.gstatic.com; "
+            b"worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class Guard:
+    """Every answer gets the security headers. Without a token (an open service) a request must
+    also name a trusted host (a DNS-rebinding page names its own) and a state-changing request
+    from a browser must come from this service's own origin (no cross-origin POST)."""
+
+    def __init__(self, app, allowed_hosts: frozenset[str] | None) -> None:
+        self.app = app
+        self.allowed_hosts = allowed_hosts  # None: no check (a token guards the service)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"] in {"/docs", "/redoc", "/docs/oauth2-redirect"}
+
+        async def with_headers(event) -> None:
+            if event["type"] == "http.response.start":
+                headers = [(k, v) for k, v in event.get("headers", []) if k.lower() not in SECURITY_HEADERS
+                           and k.lower() != b"content-security-policy"]
+                headers += list(SECURITY_HEADERS.items())
+                headers.append((b"content-security-policy", DOCS_CSP if docs else CSP))
+                event = {**event, "headers": headers}
+            await send(event)
+
+        if self.allowed_hosts is not None and (refusal := self._refusal(scope)) is not None:
+            status, message = refusal
+            await JSONResponse({"error": message}, status_code=status)(scope, receive, with_headers)
+            return
+        await self.app(scope, receive, with_headers)
+
+    def _refusal(self, scope) -> tuple[int, str] | None:
+        assert self.allowed_hosts is not None
+        headers = {k.lower(): v for k, v in scope.get("headers") or []}
+        host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+        if _hostname(host) not in self.allowed_hosts:
+            return 400, f"host {printable(host, 80)!r} is not served here (CASECHECK_ALLOWED_HOSTS)"
+        origin = headers.get(b"origin")
+        if scope["method"] in UNSAFE_METHODS and origin is not None:
+            text = origin.decode("latin-1").strip().lower()
+            if text.partition("://")[2].rstrip("/") != host:
+                return 403, f"a request from another site ({printable(text, 80)}) is refused"
+        return None
+
+
+def _hostname(host: str) -> str:
+    """'localhost:8000' -> 'localhost', '[::1]:8000' -> '::1'."""
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def _sweep_uploads(uploads: Path) -> None:
+    """Uploads a killed service left half received (.upload-XXXX.part)."""
+    for part in uploads.glob(".upload-*.part"):
+        part.unlink(missing_ok=True)
 
 
 class UploadLimit:
@@ -114,6 +193,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         for folder in (settings.data_dir / "uploads", settings.data_dir / "outputs"):
             folder.mkdir(parents=True, exist_ok=True)
+        _sweep_uploads(settings.data_dir / "uploads")
         store = JobStore(settings.db)
         runner = JobRunner(store, settings)
         runner.start()
@@ -128,6 +208,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
                   description="行政处罚案卷自动自查: upload a case-file PDF, get its findings, 自查单 and annotated PDF.")
     app.state.settings = settings
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes)
+    # Outermost, so that every answer (a 413 from UploadLimit too) carries the headers.
+    app.add_middleware(Guard, allowed_hosts=None if settings.token else settings.trusted_hosts())
 
     def authorized(request: Request) -> None:
         # CASECHECK_TOKEN (the administrator), a named user's token or a trusted proxy's header.
@@ -142,6 +224,10 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(CasecheckError)
+    async def casecheck_error(request: Request, exc: CasecheckError) -> JSONResponse:
+        return JSONResponse({"error": exc.message}, status_code=exc.http_status)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
@@ -149,20 +235,25 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def healthz(request: Request) -> dict[str, Any]:
+        # The counts only to the administrator: they tell an outsider how busy (and used) it is.
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if not (settings.token and scheme.lower() == "bearer"
+                and hmac.compare_digest(given.strip().encode(), settings.token.encode())):
+            return {"status": "ok"}
         store: JobStore = request.app.state.store
         return {"status": "ok", "jobs": store.counts(), "workers": settings.workers}
 
     @app.get("/api/meta", dependencies=api, summary="What the page needs: categories, document types, limits")
     def meta() -> dict[str, Any]:
         from checkers import load_pack
-        from checkers.context import TYPE_NAMES
+        from models.doctypes import type_names
         from models.report import CATEGORIES
         from service.outputs.sheet import checked_categories
 
         pack = load_pack(settings.rules)
         checked = checked_categories(pack)
         return {"categories": list(CATEGORIES), "checked": [c for c in CATEGORIES if c in checked],
-                "type_names": TYPE_NAMES, "rule_pack": pack.name, "rule_pack_title": pack.title,
+                "type_names": type_names(), "rule_pack": pack.name, "rule_pack_title": pack.title,
                 "max_upload_mb": settings.max_upload_mb,
                 "max_pages": settings.max_pages}
 
@@ -275,19 +366,19 @@ def _receive(file: UploadFile, settings: ServeSettings) -> tuple[Path, str]:
 
 def _validate(stored: Path, name: str, settings: ServeSettings) -> int:
     """Open the stored upload as a case file (pages countable, not encrypted...): its page count."""
-    from extractors.ingest import InputError, open_case_pdf
+    from extractors.ingest import open_case_pdf
 
     try:
-        doc = open_case_pdf(stored)
+        # The page budget is read from the page tree before any page is loaded (TooLargeError: 413).
+        doc = open_case_pdf(stored, max_pages=settings.max_pages)
     except InputError as exc:
         stored.unlink(missing_ok=True)
-        message = str(exc).replace(stored.name, name)
-        raise ApiError(415 if "not a PDF" in message else 422, message) from None
+        raise type(exc)(exc.message.replace(stored.name, name)) from None  # answered by its class
+    except Exception as exc:  # MuPDF failing in a way open_case_pdf does not know: still the file's fault
+        stored.unlink(missing_ok=True)
+        raise InputError(f"{name}: damaged PDF that cannot be opened ({one_line(exc, 160)})") from None
     pages = doc.page_count
     doc.close()
-    if pages > settings.max_pages:
-        stored.unlink(missing_ok=True)
-        raise ApiError(413, f"{name}: {pages} pages, more than the {settings.max_pages} this service takes")
     return pages
 
 
@@ -325,13 +416,32 @@ def _page_sizes(source: str, sha256: str) -> tuple[tuple[float, float], ...]:
         return tuple((round(p.rect.width, 2), round(p.rect.height, 2)) for p in doc)
 
 
+# A page picture is at most `width` wide, PICTURE_MAX_SIDE high and PICTURE_MAX_PIXELS in all:
+# a page 200×14400 pt asked at width 2000 would otherwise be a 144000-pixel-high image.
+PICTURE_MAX_SIDE = 4000
+PICTURE_MAX_PIXELS = 4_000_000
+
+
+def picture_zoom(width_pt: float, height_pt: float, width: int) -> float:
+    width_pt, height_pt = max(width_pt, 1e-3), max(height_pt, 1e-3)
+    return max(1e-4, min(width / width_pt, PICTURE_MAX_SIDE / height_pt,
+                         (PICTURE_MAX_PIXELS / (width_pt * height_pt)) ** 0.5))
+
+
 def _render_page(source: str, number: int, width: int) -> bytes:
     import pymupdf
 
+    from extractors.ingest import is_input_fault
+
     with pymupdf.open(source) as doc:
         page = doc[number - 1]
-        zoom = width / page.rect.width
-        pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        zoom = picture_zoom(page.rect.width, page.rect.height, width)
+        try:
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        except Exception as exc:
+            if is_input_fault(exc):
+                raise InputError(f"page {number} cannot be drawn ({one_line(exc, 120)})") from None
+            raise
         return pix.tobytes("png")
 
 
@@ -350,8 +460,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"casecheck: {exc}", file=sys.stderr)
         return 2
     if settings.host not in {"127.0.0.1", "localhost", "::1"} and not settings.token:
-        log.warning("serving on %s without CASECHECK_TOKEN: anyone who can reach it can upload and read cases",
-                    settings.host)
+        log.warning("serving on %s without CASECHECK_TOKEN: anyone who can reach it can upload and read cases; "
+                    "only the host names %s are answered (CASECHECK_ALLOWED_HOSTS adds more)",
+                    settings.host, ", ".join(sorted(settings.trusted_hosts() or {"*"})))
     print(f"casecheck serve: http://{settings.host}:{settings.port}/ (data: {settings.data_dir.resolve()})",
           file=sys.stderr)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info" if args.verbose

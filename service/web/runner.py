@@ -10,6 +10,7 @@ store and is queued again at the next start, so a restart loses nothing.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -108,7 +109,8 @@ class JobRunner:
     def _job_args(self, job: Job) -> dict[str, object]:
         return {"source": job.source, "outdir": job.outdir, "name": job.name, "rules": self.settings.rules,
                 "engine": self.settings.engine, "dpi": self.settings.dpi,
-                "page_workers": self.settings.page_workers}
+                "page_workers": self.settings.page_workers, "time_limit": self.settings.time_limit,
+                "hard_exit": not self.settings.in_process}
 
     def _finished(self, job: Job, future: Future, executor: Executor) -> None:
         with self._lock:
@@ -118,9 +120,13 @@ class JobRunner:
         if future.cancelled():  # its pool was replaced before the job began
             self.store.requeue(job.id)
         elif (exc := future.exception()) is not None:
-            # The worker process died (killed, out of memory) or the job raised past process_case.
+            # The worker process died (killed, out of memory, ended itself stuck past the time
+            # limit: then it recorded the failure first) or the job raised past process_case.
             log.error("job %s (%s): worker failed: %s", job.id, job.name, exc)
-            if job.attempts < MAX_ATTEMPTS:
+            recorded = self.store.get(job.id)
+            if recorded is not None and recorded.status == "failed":
+                pass  # the worker said why before it went: not retried
+            elif job.attempts < MAX_ATTEMPTS:
                 self.store.requeue(job.id)
             else:
                 self.store.fail(job.id, f"{job.name}: the worker stopped while checking it "
@@ -160,9 +166,18 @@ def run_job(db_path: str, job_id: str, args: dict) -> None:
 
     options = CheckOptions(read=ReadOptions(engine=args["engine"], dpi=args["dpi"]), workers=args["page_workers"],
                            rules=load_pack(args["rules"]))
+
+    def stuck(message: str) -> None:
+        """Stuck in native code past the time limit: record why, then end this worker (its pool
+        is replaced; its page readers die with it)."""
+        store.fail(job_id, f"{args['name']}: {message}", "input")
+        if args.get("hard_exit"):
+            os._exit(3)
+
     outcome = process_case(Path(args["source"]), Path(args["outdir"]), options=options, name=args["name"],
                            output_name=OUTPUT_STEM,
-                           progress=store.progress_reporter(job_id, PROGRESS_INTERVAL))
+                           progress=store.progress_reporter(job_id, PROGRESS_INTERVAL),
+                           seconds=args.get("time_limit"), on_stuck=stuck)
     if outcome.ok:
         store.finish(job_id, outcome.outputs, outcome.summary())
     else:

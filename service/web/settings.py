@@ -39,12 +39,26 @@ class ServeSettings:
     rules: str | None = None  # a rule pack laid over the national one
     engine: str | None = None
     dpi: int = 150
+    time_limit: float | None = None  # seconds per file (None: CASECHECK_TIME_LIMIT, default 1800)
+    # Host names the service answers to when it has no token (against DNS rebinding): the bound
+    # address and the loopback names, plus CASECHECK_ALLOWED_HOSTS (comma-separated; "*": any).
+    allowed_hosts: tuple[str, ...] = ()
     # In-process (threads) instead of worker processes: for tests and debugging only.
     in_process: bool = field(default=False, repr=False)
 
     @property
     def db(self) -> Path:
         return self.db_path or self.data_dir / "jobs.sqlite3"
+
+    def trusted_hosts(self) -> frozenset[str] | None:
+        """The Host names accepted without a token; None when any is (CASECHECK_ALLOWED_HOSTS=*)."""
+        names = {h.strip().lower().strip("[]") for h in self.allowed_hosts if h.strip()}
+        if "*" in names:
+            return None
+        names |= {"localhost", "127.0.0.1", "::1"}
+        if self.host not in {"0.0.0.0", "::", ""}:
+            names.add(self.host.lower().strip("[]"))
+        return frozenset(names)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -67,6 +81,7 @@ class ServeSettings:
             token=env.get("CASECHECK_TOKEN") or None,
             rules=env.get("CASECHECK_RULES") or None,
             engine=env.get("CASECHECK_OCR_ENGINE") or None,
+            allowed_hosts=tuple(h for h in (env.get("CASECHECK_ALLOWED_HOSTS") or "").split(",") if h.strip()),
         )
         for key, value in overrides.items():
             if value is not None:
