@@ -99,6 +99,17 @@ def _version() -> str:
         return "unknown"
 
 
+class OneLineFormatter(logging.Formatter):
+    """Each log record's message as one visible line (`lexicon.safe_text.printable`): a file name
+    holding a newline or ESC can neither forge a log line nor colour the terminal. A traceback
+    attached to the record keeps its lines (it is ours)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        safe = logging.makeLogRecord(record.__dict__)
+        safe.msg, safe.args = printable(record.getMessage()), None
+        return super().format(safe)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse whose usage errors are one line on stderr (exit 2), like every other error."""
 
@@ -476,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # file names in log lines: no forged line, no colour
+        handler.setFormatter(OneLineFormatter(handler.formatter._fmt if handler.formatter else None))
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush

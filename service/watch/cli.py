@@ -80,6 +80,7 @@ def _config(args: argparse.Namespace) -> WatchConfig | str:
         workers=args.workers or default_workers(), settle=args.settle, poll=True if args.poll else None,
         poll_interval=args.poll_interval, rescan=args.rescan, once=args.once, kinds=kinds,
         read=ReadOptions(engine=args.engine, dpi=args.dpi, force_ocr=args.force_ocr), rules=rules,
+        time_limit=getattr(args, "time_limit", None),
         sheet=SheetOptions(self_checker=args.self_checker, reported_on=args.reported_on))
     return config.problem() or config
 

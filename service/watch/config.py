@@ -51,6 +51,7 @@ class WatchConfig:
     rules: RulePack | None = None
     sheet: SheetOptions | None = None
     status_every: float = 2.0  # seconds between rewrites of the status file while busy
+    time_limit: float | None = None  # seconds per file (None: CASECHECK_TIME_LIMIT, default 1800)
 
     @classmethod
     def resolve(cls, inbox: Path | str, output: Path | str | None = None, *,

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.ingest import open_regular
+from models.errors import CasecheckError
 from service.watch.config import is_case_file, is_junk
 
 log = logging.getLogger(__name__)
@@ -60,8 +63,12 @@ class Settler:
         ready: list[tuple[float, Path, os.stat_result]] = []
         for path, cand in list(self._files.items()):
             try:
-                st = path.stat()
+                st = path.lstat()  # a link is not followed: a link to /dev/zero is never read
             except OSError:  # gone (renamed away, deleted): nothing to do
+                del self._files[path]
+                continue
+            if not stat.S_ISREG(st.st_mode):  # a FIFO, a device, a socket, a link: never opened
+                log.debug("%s: not a regular file; left alone", path)
                 del self._files[path]
                 continue
             signature = (st.st_size, st.st_mtime_ns)
@@ -81,11 +88,12 @@ class Settler:
 
 
 def _readable(path: Path) -> bool:
-    """Can be opened (on Windows a file still being written is locked)."""
+    """Can be opened (on Windows a file still being written is locked); a regular file only,
+    opened without blocking (a FIFO swapped in meanwhile would hang the watcher's loop)."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             fh.read(1)
-    except OSError:
+    except (OSError, CasecheckError):
         return False
     return True
 
@@ -93,12 +101,12 @@ def _readable(path: Path) -> bool:
 def _pdf_without_end(path: Path, size: int) -> bool:
     """Starts like a PDF but its end marker is not there (yet): probably still arriving."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             if fh.read(5) != b"%PDF-":
                 return False
             fh.seek(max(0, size - 4096))
             return b"%%EOF" not in fh.read()
-    except OSError:
+    except (OSError, CasecheckError):
         return False
 
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from lexicon.safe_text import printable
 from service.jobs import JobStore
 from service.watch.ledger import Arrival, Ledger
 
@@ -127,13 +128,13 @@ def format_summary(data: dict[str, Any], *, running: int | None, unseen: int | N
         lines.append("waiting:")
         for row in data["waiting"][:20]:
             pages = f", page {row['pages']}" if row.get("pages") else ""
-            lines.append(f"  {row['file']} ({row['state']}{pages})")
+            lines.append(f"  {printable(row['file'])} ({row['state']}{pages})")
         if len(data["waiting"]) > 20:
             lines.append(f"  ... and {len(data['waiting']) - 20} more")
     if data["failures"]:
         lines.append("recent failures:")
         for row in data["failures"]:
-            lines.append(f"  {row['at']}  {row['file']}: {_reason(row)}")
+            lines.append(f"  {row['at']}  {printable(row['file'])}: {printable(_reason(row))}")
     return "\n".join(lines)
 
 

@@ -31,6 +31,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from extractors.ingest import sha256_of
+from lexicon.safe_text import printable
+from models.errors import CasecheckError, UsageError, one_line
 from service.jobs import Job, JobStore
 from service.outputs import output_paths
 from service.watch.config import STATUS_NAME, WatchConfig, is_case_file, is_junk
@@ -49,7 +51,7 @@ MAX_ATTEMPTS = 3  # a file that stopped the watcher (or its worker) this often i
 WRITE_RETRY_SECONDS = 10.0  # outputs that could not be written (share away, disk full) are retried
 
 
-class WatchError(Exception):
+class WatchError(UsageError):
     """The watcher cannot start (another one runs, the database belongs to another inbox...)."""
 
 
@@ -292,12 +294,16 @@ class Watcher:
             self.mover.resolve_arrival(self._record(rel, path, None, st, None, "rejected"))
             return
         try:
-            sha = sha256_of(path)
-            after = path.stat()
+            sha = sha256_of(path)  # regular files only, opened without blocking
+            after = path.lstat()
         except FileNotFoundError:
             return  # gone meanwhile
+        except CasecheckError as exc:  # a FIFO or a device swapped in: never read, left alone
+            log.warning("%s: %s; left alone", printable(rel), printable(exc.message))
+            return
         except OSError as exc:  # unreadable now (a share's hiccup, permissions): next rescan
-            log.warning("%s: cannot be read (%s); trying again at the next rescan", rel, exc.strerror or exc)
+            log.warning("%s: cannot be read (%s); trying again at the next rescan", printable(rel),
+                        exc.strerror or exc)
             return
         if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
             self.settler.touch(path)  # written to again while it was hashed
@@ -400,7 +406,8 @@ class Watcher:
         rel = PurePosixPath(primary.path)
         spec = JobSpec(job_id=job.id, source=str(cfg.source(primary.path)), outdir=str(cfg.outdir(primary.path)),
                        name=rel.name, output_name=PurePosixPath(primary.out_name or rel.stem).name + ".pdf",
-                       db=str(cfg.db), read=cfg.read, rules=cfg.rules, sheet=cfg.sheet, kinds=cfg.kinds)
+                       db=str(cfg.db), read=cfg.read, rules=cfg.rules, sheet=cfg.sheet, kinds=cfg.kinds,
+                       time_limit=cfg.time_limit, in_process=cfg.workers == 1)
         log.debug("checking %s (attempt %d)", primary.path, job.attempts)
         future = self._pool().submit(run_job, spec)
         self._in_flight[future] = (job.id, primary.id)
@@ -429,7 +436,7 @@ class Watcher:
                 continue
             except Exception as exc:  # run_job catches everything a file can cause
                 log.exception("checking job %s failed", job_id)
-                result = JobResult(job_id, ok=False, error=f"internal error ({type(exc).__name__}: {exc})",
+                result = JobResult(job_id, ok=False, error=f"internal error ({type(exc).__name__}: {one_line(exc)})",
                                    failure="internal")
             self._record_result(result, arrival_id)
         self._broken = self._broken or broken

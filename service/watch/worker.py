@@ -8,6 +8,7 @@ sees two writers and a worker that dies leaves nothing half-recorded.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import Any
 
 from checkers import RulePack
 from extractors.ingest import ReadOptions
+from lexicon.safe_text import printable
+from models.errors import one_line
 from service.jobs import JobStore
 from service.outputs import OUTPUT_KINDS
 from service.outputs.sheet import SheetOptions
@@ -22,6 +25,13 @@ from service.pipeline import CheckOptions
 from service.process import process_case
 
 log = logging.getLogger(__name__)
+
+
+def _end_stuck_worker(message: str) -> None:
+    """A worker process stuck in native code past the time limit ends itself: the watcher sees
+    its pool broken, retries the file alone and gives it up after MAX_ATTEMPTS."""
+    log.error("%s; ending this worker process", message)
+    os._exit(3)
 
 PROGRESS_EVERY = 1.0  # seconds between page-progress writes to the database
 
@@ -40,6 +50,8 @@ class JobSpec:
     rules: RulePack | None = None
     sheet: SheetOptions | None = None
     kinds: tuple[str, ...] = OUTPUT_KINDS
+    time_limit: float | None = None  # seconds (None: CASECHECK_TIME_LIMIT)
+    in_process: bool = False  # run in the watcher's own process (a thread): never end the process
 
 
 @dataclass(frozen=True)
@@ -64,10 +76,12 @@ def run_job(spec: JobSpec) -> JobResult:
             Path(spec.source), Path(spec.outdir),
             options=CheckOptions(read=spec.read, workers=1, rules=spec.rules),
             sheet=spec.sheet, name=spec.name, output_name=spec.output_name,
-            progress=JobStore(Path(spec.db)).progress_reporter(spec.job_id, PROGRESS_EVERY), kinds=spec.kinds)
+            progress=JobStore(Path(spec.db)).progress_reporter(spec.job_id, PROGRESS_EVERY), kinds=spec.kinds,
+            seconds=spec.time_limit, on_stuck=None if spec.in_process else _end_stuck_worker)
     except Exception as exc:  # process_case does not raise for a file; this is a fault of ours
-        log.exception("%s: check failed", spec.name)
-        return JobResult(spec.job_id, ok=False, error=f"{spec.name}: internal error ({type(exc).__name__}: {exc})",
+        log.exception("%s: check failed", printable(spec.name))
+        return JobResult(spec.job_id, ok=False,
+                         error=one_line(f"{spec.name}: internal error ({type(exc).__name__}: {exc})"),
                          failure="internal", seconds=round(time.perf_counter() - started, 3))
     if not outcome.ok or outcome.report is None:
         return JobResult(spec.job_id, ok=False, error=outcome.error, failure=outcome.failure,
