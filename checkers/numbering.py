@@ -9,8 +9,9 @@ from checkers.base import Hit, rule
 from checkers.context import CaseView, Dated
 from lexicon.numbers import NumberParts, parse_number
 from models.case import Document, FieldValue
+from models.doctypes import types_with
 
-NUMBERED = ("notice", "decision", "correction_order")
+NUMBERED = types_with("numbered")
 
 # Below this reading confidence a 文号 is too uncertain to call wrong.
 SURE_READING = 0.85
@@ -22,7 +23,12 @@ _MALFORMED = {
     "di": "序号前不应加“第”字",
     "zero_padded": "序号不应编虚位（如 001）",
     "missing_hao": "序号后缺“号”字",
+    "empty_year": "年份空缺",
+    "empty_seq": "序号空缺",
+    "digits": "年份、序号应使用阿拉伯数字",
 }
+# Read by OCR with at least this confidence, a number without 号 was seen clearly: 号 is missing.
+CLEAR_READING = 0.95
 
 
 def _parts(fv: FieldValue | None) -> NumberParts | None:
@@ -67,10 +73,28 @@ def number_malformed(view: CaseView) -> Iterator[Hit]:
     发文顺序号不加“第”字，不编虚位（即 1 不编为 01）. 字 before 〔 is tolerated practice.
     """
     for doc, fv, parts in _numbered(view):
+        printed = view.page(fv.page).text.source == "text_layer"
+        as_read = parse_number(fv.raw, exact=printed) if fv.raw else None
+        if printed:
+            # A text layer holds exactly what was printed: judged as printed, nothing repaired.
+            parts = as_read or parts
+            doubtful = False
+        else:
+            doubtful = fv.confidence < SURE_READING or (
+                parts.doubtful and not (parts.malformed == "missing_hao" and fv.confidence >= CLEAR_READING))
+            if parts.well_formed and as_read is not None and {"bracket", "one_bracket"} & set(as_read.repairs):
+                # OCR read other brackets round the year: the print may be wrong or the reading.
+                yield Hit(
+                    code=f"number.malformed.{doc.type}",
+                    message=f"{view.name(doc)}文号识读为“{fv.raw}”，年份括号是否为六角括号〔〕无法确认",
+                    suggestion="核对原件：文号年份应用六角括号“〔〕”括入",
+                    evidence=[view.value_evidence(fv)],
+                    confidence=0.5,
+                )
+                continue
         if parts.well_formed:
             continue
         why = _MALFORMED.get(parts.malformed or "", "格式不符合“机关代字〔年份〕序号号”")
-        doubtful = parts.doubtful or fv.confidence < SURE_READING
         yield Hit(
             code=f"number.malformed.{doc.type}",
             message=f"{view.name(doc)}文号“{fv.raw or fv.value}”格式不规范：{why}",

@@ -43,6 +43,16 @@ _BARE = re.compile(
     rf"(?P<code>{_CODE}{{0,24}}?[{_SUFFIX_END}])(?P<zi>字)?(?P<year>(?:19|20)[0-9]{{2}})"
     rf"(?P<di>第)?(?P<seq>[0-9]{{1,5}})(?P<hao>[{_HAO}])"
 )
+# A 文号 printed with a blank where the year or the 序号 belongs (澧环罚〔　　〕12号, 澧环罚〔2024〕　号):
+# malformed, not unreadable. Only after a code ending in a type suffix, to stay clear of prose.
+_EMPTY_YEAR = re.compile(
+    rf"(?P<code>{_CODE}{{0,24}}?[{_SUFFIX_END}])(?P<zi>字)?(?P<lb>[{_LB}])(?P<rb>[{_RB}])"
+    rf"(?P<di>第)?(?P<seq>[{_D}]{{1,6}})(?![{_D}])(?P<hao>[{_HAO}])"
+)
+_EMPTY_SEQ = re.compile(
+    rf"(?P<code>{_CODE}{{0,24}}?[{_SUFFIX_END}])(?P<zi>字)?(?P<lb>[{_LB}])(?P<year>{_YEAR4})(?P<rb>[{_RB}])"
+    rf"(?P<di>第)?(?P<hao>[号號])"
+)
 # Where prose ends and the 机关代字 begins: punctuation, and characters no agency code contains.
 _STOP = set("：:，,。；;、！？!?》《“”\"'\n书表证号的以为据经按照对在见即将了及与或")
 _DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "〇": "0", "○": "0", "l": "1", "I": "1", "|": "1", "!": "1"})
@@ -73,7 +83,8 @@ class NumberParts(BaseModel):
     seq: int | None
     seq_text: str
     well_formed: bool
-    malformed: str | None = None  # no_brackets, short_year, di, zero_padded, missing_hao
+    # no_brackets, brackets, short_year, empty_year, empty_seq, di, zero_padded, missing_hao, digits
+    malformed: str | None = None
     doubtful: bool = False  # the malformation could be OCR dropping a character
     repairs: tuple[str, ...] = ()  # OCR repairs: bracket, one_bracket, ambiguous_bracket, digit, hao
 
@@ -108,8 +119,38 @@ def _split_kind(code: str) -> tuple[str, str, str | None]:
     return code, "", None
 
 
+def _empty_parts(m: re.Match[str], form: str) -> NumberParts | None:
+    """A number with its year or 序号 left blank: malformed as printed."""
+    g = m.groupdict()
+    code, _ = _clean_code(g["code"] or "")
+    if not re.search(f"[{CJK}]", code):
+        return None
+    zi = bool(g.get("zi"))
+    if code.endswith("字") and not zi:
+        code, zi = code[:-1], True
+    display_code = code.replace("(", "（").replace(")", "）")
+    zi_txt = "字" if zi else ""
+    agency, suffix, kind = _split_kind(code)
+    agency = agency.replace("(", "（").replace(")", "）")
+    if form == "empty_year":
+        seq_txt = g["seq"].translate(_DIGIT_FIX)
+        if int(seq_txt) == 0:
+            return None
+        return NumberParts(text=f"{display_code}{zi_txt}〔　〕{seq_txt}号", code=display_code, agency=agency,
+                           suffix=suffix, kind=kind, zi=zi, year=None, seq=int(seq_txt), seq_text=seq_txt,
+                           well_formed=False, malformed="empty_year")
+    year_txt = g["year"].translate(_DIGIT_FIX)
+    if not 1949 <= int(year_txt) <= 2099:
+        return None
+    return NumberParts(text=f"{display_code}{zi_txt}〔{year_txt}〕　号", code=display_code, agency=agency,
+                       suffix=suffix, kind=kind, zi=zi, year=int(year_txt), seq=None, seq_text="",
+                       well_formed=False, malformed="empty_seq")
+
+
 def _parts(m: re.Match[str], form: str) -> NumberParts | None:
     g = m.groupdict()
+    if form in ("empty_year", "empty_seq"):
+        return _empty_parts(m, form)
     code, _ = _clean_code(g["code"] or "")
     if not re.search(f"[{CJK}]", code):
         return None
@@ -175,7 +216,9 @@ def _scan(compact_text: str) -> list[tuple[int, int, NumberParts]]:
     """Every number in a whitespace-free folded text: (start, end, parts), left to right."""
     found: list[tuple[int, int, NumberParts]] = []
     taken: list[tuple[int, int]] = []
-    for form, pattern in (("bracketed", _BRACKETED), ("year_word", _YEAR_WORD), ("bare", _BARE)):
+    # The blank forms first: 〔2024〕号 must not read as 〔20 followed by 序号 24.
+    for form, pattern in (("empty_seq", _EMPTY_SEQ), ("empty_year", _EMPTY_YEAR), ("bracketed", _BRACKETED),
+                          ("year_word", _YEAR_WORD), ("bare", _BARE)):
         for m in pattern.finditer(compact_text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
@@ -189,11 +232,32 @@ def _scan(compact_text: str) -> list[tuple[int, int, NumberParts]]:
     return sorted(found, key=lambda t: t[0])
 
 
-def parse_number(text: str) -> NumberParts | None:
-    """The first 文号 in `text`, taken apart; None when nothing in it reads as one."""
+def parse_number(text: str, exact: bool = False) -> NumberParts | None:
+    """The first 文号 in `text`, taken apart; None when nothing in it reads as one.
+
+    `exact`: the text is what was printed (a text layer), not what OCR made of it: nothing is
+    repaired, so a number printed with other brackets, a letter for a digit or another 号 is
+    malformed as printed, and no malformation is put down to OCR.
+    """
     squeezed, _ = compact(fold(text))
     found = _scan(squeezed)
-    return found[0][2] if found else None
+    if not found:
+        return None
+    parts = found[0][2]
+    return as_printed(parts) if exact else parts
+
+
+# What a repair means when the text is exactly what was printed.
+_REPAIR_AS_PRINTED = {"bracket": "brackets", "one_bracket": "brackets", "ambiguous_bracket": "brackets",
+                      "digit": "digits", "hao": "missing_hao"}
+
+
+def as_printed(parts: NumberParts) -> NumberParts:
+    """A number read from OCR-tolerant parsing, judged as printed: repairs become malformations."""
+    malformed = parts.malformed
+    if malformed is None:
+        malformed = next((_REPAIR_AS_PRINTED[r] for r in parts.repairs if r in _REPAIR_AS_PRINTED), None)
+    return parts.model_copy(update={"malformed": malformed, "well_formed": malformed is None, "doubtful": False})
 
 
 def normalize_number(text: str) -> str | None:
