@@ -611,6 +611,9 @@ def render_annotated(report: Report, pdf_path: Path, reviewed: ReviewedCase | No
         except Exception:
             log.warning("could not subset the text layer's font; the annotated PDF embeds it whole", exc_info=True)
     out.set_metadata({"title": f"案卷自查结果 - {Path(report.file).name}", "creator": "casecheck"})
+    from service.outputs.active_content import strip_active_content
+
+    strip_active_content(out)  # no JavaScript or attached file of the original passes into ours
     data = out.tobytes(garbage=3, deflate=True)
     out.close()
     return data
