@@ -10,6 +10,7 @@ continuation pages) belong to the document before them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -146,10 +147,18 @@ def split_documents(pages: list[PageAnalysis], classes: list[PageClass]) -> list
         current = doc
         return doc
 
+    numbers = _bridged_numbers(pages)
     for page, cls in zip(pages, classes, strict=True):
-        number = page.archive_number
+        number = numbers[page.page - 1]
         entry = toc_entry(number)
         n = page.page
+        if (cls.starts and cls.doc_type == "evidence" and current is not None and current.type == "evidence"
+                and entry is not None and entry is current_entry and entry.doc_type == "evidence"
+                and number != entry.first and not cls.more):
+            # Another titled photo or sheet inside the span the 卷内目录 lists as one piece of
+            # evidence (现场照片及说明 5-8): it belongs to that piece, as the file's own index says.
+            current.last = n
+            continue
         if cls.starts and cls.doc_type:
             start(cls.doc_type, n, cls.title, cls.title_bbox)
             current_entry = entry
@@ -174,6 +183,21 @@ def split_documents(pages: list[PageAnalysis], classes: list[PageClass]) -> list
         assert current is not None
         current.last = max(current.last, n)
     return documents
+
+
+def _bridged_numbers(pages: list[PageAnalysis]) -> list[int | None]:
+    """Each page's 卷内页码 as read, with a run of unread ones filled in where the numbers read on
+    both sides agree with the pages between (7 ? ? 10 over four pages): the 卷内目录's spans can
+    then be followed across a page whose stamp was not read."""
+    numbers: list[int | None] = [p.archive_number for p in pages]
+    known = [i for i, v in enumerate(numbers) if v is not None]
+    for a, b in itertools.pairwise(known):
+        va, vb = numbers[a], numbers[b]
+        assert va is not None and vb is not None
+        if b - a > 1 and vb - va == b - a and not any(pages[i].blank for i in range(a + 1, b)):
+            for i in range(a + 1, b):
+                numbers[i] = va + (i - a)
+    return numbers
 
 
 def page_types(documents: list[Document], page_count: int) -> list[str]:

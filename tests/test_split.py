@@ -146,3 +146,47 @@ def test_archive_number_is_a_corner_number_not_a_footer() -> None:
     assert archive_number(p) == (12, (520, 30, 534, 30 + 14.4))
     p2 = PageText(page=1, width=W, height=H, source="ocr", lines=[*body(100), line("-2-", 290, 800, 10, 20)])
     assert archive_number(p2) is None
+
+
+def _toc_page(rows: list[tuple[str, str, str]]) -> PageAnalysis:
+    toc_lines = [centred("卷内目录", 50)]
+    for i, (seq, title, span) in enumerate(rows):
+        y = 120 + 30 * i
+        toc_lines += [line(seq, 60, y), line(title, 200, y, 10.5, 120), line(span, 500, y, 10.5, 30)]
+    return PageAnalysis(text=PageText(page=1, width=W, height=H, source="ocr", lines=toc_lines))
+
+
+def test_titled_photo_pages_inside_one_toc_entry_are_one_piece_of_evidence() -> None:
+    """现场照片及说明 5-7 in the 卷内目录: each photo page has its own heading, yet it is one entry."""
+    pages = [
+        _toc_page([("1", "行政处罚决定书", "1-2"), ("2", "现场照片及说明", "3-5"), ("3", "送达回证", "6")]),
+        page(2, [centred("行政处罚决定书", 80), *body(140)], 1),
+        page(3, body(80), 2),
+        page(4, [centred("现场检查照片", 60), line("拍摄时间：2024年5月11日", 72, 700)], 3),
+        page(5, [centred("现场检查照片", 60), line("拍摄时间：2024年5月11日", 72, 700)], 4),
+        page(6, [centred("现场检查照片", 60), line("拍摄时间：2024年5月11日", 72, 700)], 5),
+        page(7, [centred("送达回证", 80), *body(140)], 6),
+    ]
+    docs, _ = run(pages)
+    assert [(d.type, d.pages) for d in docs] == [
+        ("toc", (1, 1)), ("decision", (2, 3)), ("evidence", (4, 6)), ("service_receipt", (7, 7))]
+
+
+def test_toc_spans_followed_across_an_unread_stamp() -> None:
+    """Two pieces of evidence listed 3-4 and 5-6; the stamp on the page starting the second was not read,
+    but the numbers on both sides agree: the second still starts there."""
+    pages = [
+        _toc_page([("1", "行政处罚决定书", "1-2"), ("2", "现场照片", "3-4"), ("3", "监测报告", "5-6"),
+                   ("4", "送达回证", "7")]),
+        page(2, [centred("行政处罚决定书", 80), *body(140)], 1),
+        page(3, body(80), 2),
+        page(4, [line("拍摄时间：2024年5月11日", 72, 700)], 3),
+        page(5, [line("拍摄时间：2024年5月11日", 72, 700)], 4),
+        page(6, [line("监测数据见下表", 72, 300)]),  # stamp 5 not read
+        page(7, [line("监测数据见下表", 72, 300)], 6),
+        page(8, [centred("送达回证", 80), *body(140)], 7),
+    ]
+    docs, _ = run(pages)
+    assert [(d.type, d.pages) for d in docs] == [
+        ("toc", (1, 1)), ("decision", (2, 3)), ("evidence", (4, 5)), ("evidence", (6, 7)),
+        ("service_receipt", (8, 8))]
