@@ -11,15 +11,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from models.errors import one_line
 from models.report import DOCUMENT_TYPES, Evidence, Finding, FindingKind, RuleError
 
 log = logging.getLogger(__name__)
 
-# How sure a finding is when nothing about the reading casts doubt on it. Rules lower it where
-# the evidence is weaker (a date read at low confidence, a grey scan, an unmatched receipt).
-SURE = 0.95
+# How sure a rule is of a hit, in three named levels instead of bare numbers. A rule says `sure`
+# when nothing about the reading casts doubt on it, `likely` where the evidence is indirect but
+# strong (a clause of the decision), `doubtful` where the reading is weak (a date read at low
+# confidence, a grey scan, an unmatched receipt, a zone whose role is unknown). The rule pack
+# decides which levels are findings and which go to review (`finding_levels`).
+Level = Literal["sure", "likely", "doubtful"]
+SURE: Level = "sure"
+LIKELY: Level = "likely"
+DOUBTFUL: Level = "doubtful"
+LEVELS: tuple[Level, ...] = (SURE, LIKELY, DOUBTFUL)
+# The confidence a finding of each level reports (CONTRACT: `confidence` 0–1).
+LEVEL_CONFIDENCE: dict[str, float] = {SURE: 0.9, LIKELY: 0.8, DOUBTFUL: 0.5}
+
+
+def level_if(sure: bool) -> Level:
+    """`sure` when the reading behind a hit is sure, else `doubtful`."""
+    return SURE if sure else DOUBTFUL
 
 
 @dataclass(frozen=True)
@@ -30,7 +45,7 @@ class Hit:
     message: str  # Chinese, names the document and the page
     suggestion: str  # Chinese 整改建议
     evidence: list[Evidence] = field(default_factory=list)
-    confidence: float = SURE
+    level: Level = SURE
     kind: FindingKind | None = None  # only where the law makes this instance weightier than the pack says
 
 
@@ -116,8 +131,8 @@ def run_rules(view, rules: Iterable[Rule] | None = None) -> CheckResult:  # view
             category, kind = pack.classify(hit.code)
             finding = Finding(code=hit.code, category=category, kind=hit.kind or kind, message=hit.message,
                               suggestion=hit.suggestion, evidence=hit.evidence,
-                              confidence=round(hit.confidence, 2))
-            (result.findings if hit.confidence >= pack.review_below else result.review).append(finding)
+                              confidence=LEVEL_CONFIDENCE[hit.level])
+            (result.findings if hit.level in pack.finding_levels else result.review).append(finding)
     order = {c: i for i, c in enumerate(CATEGORIES)}
 
     def by_sheet(f: Finding) -> tuple[int, int]:

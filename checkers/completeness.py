@@ -5,49 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checkers.base import Hit, rule
-from checkers.context import TYPE_NAMES, CaseView
+from checkers.base import DOUBTFUL, LIKELY, SURE, Hit, rule
+from checkers.context import CaseView
 from lexicon.sentences import first_of, key_phrase
 from lexicon.text import squeeze
-
-# Words by which an unclassified document (type `other`) may still be the one a rule misses:
-# then the finding is a question for a person, not a certainty.
-_TITLE_WORDS = {
-    "cover": ("封面", "案卷", "卷宗"),
-    "toc": ("目录",),
-    "archive_note": ("备考",),
-    "filing_approval": ("立案",),
-    "inspection_record": ("检查", "勘察", "勘验", "笔录"),
-    "evidence": ("照片", "证据", "监测", "检测", "执照", "身份证"),
-    "investigation_report": ("调查报告", "终结报告", "调查终结"),
-    "legal_review": ("法制审核", "法制审查"),
-    "internal_approval": ("审批表", "审查表", "集体讨论", "审议"),
-    "notice": ("告知书",),
-    "decision": ("决定书",),
-    "statement_record": ("陈述", "申辩", "听证"),
-    "correction_order": ("责令", "改正"),
-    "payment_receipt": ("缴款", "罚没", "回单"),
-    "closing_approval": ("结案",),
-}
-
-_SUGGEST = {
-    "cover": "补制卷宗封面，写明案件名称、文号、立案和结案日期、保管期限及卷内件数页数",
-    "toc": "补制卷内目录，逐件登记序号、文号、责任者、题名、日期和页号",
-    "archive_note": "补制备考表，写明本卷件数、页数及立卷人、检查人和立卷时间",
-    "filing_approval": "补充立案审批表，并由负责人审批；未经立案即调查处罚的，应核查程序合法性",
-    "inspection_record": "补充现场检查（勘察）笔录或调查询问笔录，笔录应由两名以上执法人员制作并经当事人签名",
-    "evidence": "补充证明违法事实的证据材料（现场照片、监测报告、主体资格证明等）并附说明",
-    "investigation_report": "补充案件调查报告，写明违法事实、证据、处罚依据和裁量理由，由承办人签名",
-    "legal_review": "补充法制审核意见书；依法须经法制审核的案件，未经审核不得作出决定",
-    "internal_approval": "补充行政处罚审批表（或集体讨论记录），由负责人审批签名并注明日期",
-    "notice": "补充行政处罚事先告知书及其送达回证；未告知即作出处罚决定的，应依法纠正",
-    "decision": "补充行政处罚决定书及其送达回证",
-    "closing_approval": "补充结案审批表，写明执行情况并由负责人审批",
-}
+from models.doctypes import spec
 
 
 def _maybe_present(view: CaseView, doc_type: str) -> bool:
-    words = _TITLE_WORDS.get(doc_type, ())
+    # Words by which an unclassified document (type `other`) may still be the one a rule misses:
+    # then the finding is a question for a person, not a certainty.
+    words = spec(doc_type).title_words
     for doc in view.docs("other"):
         head = squeeze(doc.title or "") + view.text(doc)[:60]
         if any(w in head for w in words):
@@ -75,8 +43,8 @@ def required_documents(view: CaseView) -> Iterator[Hit]:
             present = present or view.docs("inquiry_record")  # either kind of 笔录 records the facts
         if present:
             continue
-        name = TYPE_NAMES.get(doc_type, doc_type)
-        confidence = 0.6 if _maybe_present(view, doc_type) else 0.9
+        name = spec(doc_type).name
+        level = DOUBTFUL if _maybe_present(view, doc_type) else SURE
         kind = None
         if doc_type == "legal_review" and view.hearing_held:
             kind = "合法性"  # LAP art58(2): cases that went through a hearing must be reviewed
@@ -89,9 +57,9 @@ def required_documents(view: CaseView) -> Iterator[Hit]:
         yield Hit(
             code=f"missing.{doc_type}",
             message=f"卷内未见{name}（{view.procedure}案件应有）",
-            suggestion=_SUGGEST.get(doc_type, f"补充{name}"),
+            suggestion=spec(doc_type).missing_advice or f"补充{name}",
             evidence=evidence,
-            confidence=confidence,
+            level=level,
             kind=kind,
         )
 
@@ -109,14 +77,14 @@ def service_receipts(view: CaseView) -> Iterator[Hit]:
         if view.receipt_for(doc) is not None:
             continue
         # A receipt whose served document could not be read may be this one's.
-        confidence = 0.5 if view.unknown_receipts else 0.9
+        level = DOUBTFUL if view.unknown_receipts else SURE
         name = view.name(doc)
         yield Hit(
             code=f"missing.service_receipt.{doc.type}",
             message=f"卷内未见{name}的送达回证",
             suggestion=f"补充{view.title(doc)}的送达回证，或在卷内说明送达方式及依据",
             evidence=[view.doc_evidence(doc)],
-            confidence=confidence,
+            level=level,
         )
 
 
@@ -148,7 +116,7 @@ def statement_record(view: CaseView) -> Iterator[Hit]:
             message=f"{view.name(decision)}载明“{found}”，卷内未见{what}",
             suggestion=f"补充{what}；未听取陈述申辩的，应核查程序",
             evidence=evidence,
-            confidence=0.9,
+            level=SURE,
         )
 
 
@@ -177,7 +145,7 @@ def correction_order(view: CaseView) -> Iterator[Hit]:
         message=f"卷内未见责令改正违法行为决定书，{view.name(decisions[0])}亦未责令当事人改正违法行为",
         suggestion="依法责令当事人改正或限期改正违法行为，补充责令改正违法行为决定书及送达回证",
         evidence=[view.doc_evidence(decisions[0])],
-        confidence=0.85,
+        level=LIKELY,
     )
 
 
@@ -205,5 +173,5 @@ def payment_receipt(view: CaseView) -> Iterator[Hit]:
         message=f"{view.name(decisions[0])}处以罚款，卷内未见罚没款缴款凭证或催告、强制执行材料",
         suggestion="补充罚没款缴款凭证；当事人逾期未缴纳的，补充催告书及申请强制执行材料",
         evidence=[view.doc_evidence(decisions[0])],
-        confidence=0.85 if not _maybe_present(view, "payment_receipt") else 0.6,
+        level=DOUBTFUL if _maybe_present(view, "payment_receipt") else LIKELY,
     )

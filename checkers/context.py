@@ -18,15 +18,12 @@ from lexicon.numbers import find_numbers, parse_number
 from lexicon.sentences import first_of
 from lexicon.text import fold, squeeze
 from models.case import CaseFile, Document, FieldValue, PageAnalysis, TextLine
+from models.doctypes import type_name, types_with
 from models.report import BBox, Evidence
 
 # Steps of the procedure whose dates lie within months of each other (evidence and covers may
 # carry older dates: a licence's, an ID card's).
-_STEP_TYPES = frozenset({
-    "filing_approval", "inspection_record", "inquiry_record", "investigation_report", "legal_review",
-    "internal_approval", "notice", "decision", "service_receipt", "payment_receipt", "closing_approval",
-    "correction_order", "statement_record",
-})
+_STEP_TYPES = frozenset(types_with("step"))
 OUTLIER_DAYS = 200
 
 # A handwritten date read with less confidence than this may be a stroke misread (10 → 20).
@@ -37,31 +34,10 @@ def _overlap(a: BBox, b: BBox) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-SERVED_TYPES = ("notice", "decision", "correction_order")
+SERVED_TYPES = types_with("served")
 
 _CN_NUMERAL = re.compile(r"[〇○零一二三四五六七八九十]")
 
-# What a document type is called in a message when its own title was not read.
-TYPE_NAMES = {
-    "cover": "卷宗封面",
-    "toc": "卷内目录",
-    "filing_approval": "立案审批表",
-    "inspection_record": "现场检查（勘察）笔录",
-    "inquiry_record": "调查询问笔录",
-    "evidence": "证据材料",
-    "investigation_report": "案件调查报告",
-    "correction_order": "责令改正违法行为决定书",
-    "legal_review": "法制审核意见",
-    "internal_approval": "行政处罚审批表",
-    "notice": "行政处罚事先告知书",
-    "statement_record": "陈述申辩笔录",
-    "decision": "行政处罚决定书",
-    "service_receipt": "送达回证",
-    "payment_receipt": "罚没款缴款凭证",
-    "closing_approval": "结案审批表",
-    "archive_note": "备考表",
-    "other": "其他材料",
-}
 
 
 @dataclass(frozen=True)
@@ -142,7 +118,7 @@ class CaseView:
     @staticmethod
     def title(doc: Document) -> str:
         title = squeeze(doc.title or "")
-        return title if 2 <= len(title) <= 30 else TYPE_NAMES[doc.type]
+        return title if 2 <= len(title) <= 30 else type_name(doc.type)
 
     def evidence(self, page: int, bbox: BBox | None = None, text: str | None = None) -> Evidence:
         """Evidence on a page; `bbox` in upright-page points is mapped to the displayed page."""
@@ -152,7 +128,7 @@ class CaseView:
         return Evidence(page=page, bbox=shown, text=text)  # type: ignore[arg-type]
 
     def doc_evidence(self, doc: Document) -> Evidence:
-        return self.evidence(doc.first, doc.title_bbox, doc.title or TYPE_NAMES[doc.type])
+        return self.evidence(doc.first, doc.title_bbox, doc.title or type_name(doc.type))
 
     def value_evidence(self, value: FieldValue) -> Evidence:
         return self.evidence(value.page, value.bbox, value.raw or value.value)

@@ -8,23 +8,24 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from checkers.base import Hit, rule
+from checkers.base import DOUBTFUL, LIKELY, SURE, Hit, Level, level_if, rule
 from checkers.calendar import Deadline, add_days, add_workdays, period_end
 from checkers.context import CaseView, Dated
 from checkers.pack import Limits
 from lexicon.dates import blank_date, cn_small
 from lexicon.text import fold, squeeze
 from models.case import Document
+from models.doctypes import types_with
 
-DATED = ("notice", "decision", "correction_order")
+DATED = types_with("dated")
 # Below this reading confidence a date is too uncertain to call an order or a period wrong.
 SURE_READING = 0.85
 # A printed 年 月 日 left blank, alone or after a name (张三 年 月 日): no figure before it.
 _PLACEHOLDER = re.compile(r"(?:^|[^0-9〇○零一二三四五六七八九十_＿/])[_＿/]*年?[_＿/]*月[_＿/]*日[_＿/]*$")
 
 
-def _sure_of(*confidences: float) -> float:
-    return 0.9 if min(confidences) >= SURE_READING else 0.55
+def _sure_of(*confidences: float) -> Level:
+    return level_if(min(confidences) >= SURE_READING)
 
 
 def _cn(d: Dated | dt.date) -> str:
@@ -75,7 +76,7 @@ def _receipt_undated(view: CaseView, receipt: Document) -> Hit:
         message=f"{view.name(receipt)}未填写送达（签收）日期",
         suggestion="送达回证应由受送达人记明收到日期并签名；无法补正的，应说明情况",
         evidence=[evidence],
-        confidence=0.9 if blank else 0.5,
+        level=level_if(bool(blank)),
     )
 
 
@@ -94,23 +95,23 @@ def _undated(view: CaseView, doc: Document) -> Hit:
     why = doc.fields.unreadable.get("date")
     if fragment is not None:
         why = f"落款日期未能识读：{fragment.text}"
-        confidence, evidence = 0.5, view.evidence(last.page, fragment.bbox, fragment.text)
+        level, evidence = DOUBTFUL, view.evidence(last.page, fragment.bbox, fragment.text)
     elif blank is not None:
         why = None
-        confidence, evidence = 0.9, view.evidence(last.page, blank.bbox, blank.text)
+        level, evidence = SURE, view.evidence(last.page, blank.bbox, blank.text)
     elif why:
-        confidence, evidence = 0.5, view.evidence(last.page, None, why)
+        level, evidence = DOUBTFUL, view.evidence(last.page, None, why)
     elif last.seals and last.grayscale is not False:
         why = "落款处有印章遮盖，未能识读日期"
-        confidence, evidence = 0.5, view.evidence(last.page, last.seals[-1].bbox, why)
+        level, evidence = DOUBTFUL, view.evidence(last.page, last.seals[-1].bbox, why)
     else:
-        confidence, evidence = 0.85, view.doc_evidence(doc)
+        level, evidence = LIKELY, view.doc_evidence(doc)
     return Hit(
         code=f"date.missing.{doc.type}",
         message=f"{view.name(doc)}未见成文日期" + (f"（{why}）" if why else ""),
         suggestion=f"{view.title(doc)}应在落款处注明成文日期并加盖印章",
         evidence=[evidence],
-        confidence=confidence,
+        level=level,
     )
 
 
@@ -187,7 +188,7 @@ def date_order(view: CaseView) -> Iterator[Hit]:
             suggestion="核实两份文书的日期；确属程序倒置的，应依法纠正",
             evidence=[view.value_evidence(earlier.value), view.value_evidence(later.value)],
             # Were the first date truly later still (a seal erased a figure), the order is worse.
-            confidence=_sure_of(earlier.or_later, later.confidence),
+            level=_sure_of(earlier.or_later, later.confidence),
         )
 
 
@@ -254,17 +255,17 @@ def statement_period(view: CaseView) -> Iterator[Hit]:
                 continue
             # Counted from the service date; from the issue date where that alone already shows
             # the decision too early (service is never before issue), which needs no receipt read.
-            best: tuple[float, Dated, Deadline] | None = None
+            best: tuple[Level, Dated, Deadline] | None = None
             # (On a tie the service date is named: it is where the law counts from.)
             for start in (s for s in (served, issued) if s is not None):
                 end = _statement_end(start, days, working, hearing, limits)
                 if start.day <= dec.day <= end.day:
-                    confidence = _sure_of(start.or_later, dec.confidence) if end.exact else 0.55
-                    if best is None or confidence > best[0]:
-                        best = (confidence, start, end)
+                    level = _sure_of(start.or_later, dec.confidence) if end.exact else DOUBTFUL
+                    if best is None or (level == SURE and best[0] != SURE):
+                        best = (level, start, end)
             if best is None:
                 continue
-            confidence, start, end = best
+            level, start, end = best
             basis = "送达" if start is served else "成文"
             yield Hit(
                 code="date.statement_period",
@@ -273,7 +274,7 @@ def statement_period(view: CaseView) -> Iterator[Hit]:
                          f"方届满，而{view.name(decision)}于{_cn(dec)}作出"),
                 suggestion="陈述、申辩（听证申请）期限届满或当事人书面放弃后方可作出处罚决定；核实日期，确属提前作出的应依法纠正",
                 evidence=[view.value_evidence(start.value), view.value_evidence(dec.value)],
-                confidence=confidence,
+                level=level,
             )
 
 
@@ -298,19 +299,19 @@ def service_late(view: CaseView) -> Iterator[Hit]:
         method = receipt.fields.values.get("service_method") if receipt else None
         if method is not None and "公告" in method.value:
             continue
-        confidence = _sure_of(made.confidence, served.or_later) if end.exact else 0.55
+        level = _sure_of(made.confidence, served.or_later) if end.exact else DOUBTFUL
         if method is not None and "邮寄" in method.value:
             # The posting date counts (在途时间不计); the receipt's date is the post's arrival.
             posted_by = add_workdays(made.day, limits.service_workdays + limits.postal_transit_workdays)
             if served.day <= posted_by.day:
-                confidence = min(confidence, 0.6)
+                level = DOUBTFUL
         yield Hit(
             code="date.service_late",
             message=(f"{view.name(decision)}于{_cn(made)}作出，{_cn(served)}方送达"
                      f"（超过{limits.service_workdays}个工作日，应于{_cn(end.day)}前送达）"),
             suggestion="处罚决定书应在宣告后当场交付，当事人不在场的应在七个工作日内送达",
             evidence=[view.value_evidence(made.value), view.value_evidence(served.value)],
-            confidence=confidence,
+            level=level,
         )
 
 
@@ -334,9 +335,9 @@ def case_overdue(view: CaseView) -> Iterator[Hit]:
         made = view.dated(decision) or _earliest_decision(view)
         if made is None or made.day <= end.day:
             continue
-        confidence = _sure_of(filing.confidence, made.or_later) if end.exact else 0.55
+        level = _sure_of(filing.confidence, made.or_later) if end.exact else DOUBTFUL
         if view.hearing_held:
-            confidence = min(confidence, 0.6)
+            level = DOUBTFUL
         taken = (made.day - filing.day).days
         yield Hit(
             code="date.case_overdue",
@@ -344,5 +345,5 @@ def case_overdue(view: CaseView) -> Iterator[Hit]:
                      f"超过{days}日办案期限" + ("（已计入延期）" if view.extension else "，卷内未见延期审批")),
             suggestion="案件应自立案之日起九十日内作出决定；确需延期的，应经负责人批准并将延期审批表归卷",
             evidence=[view.value_evidence(filing.value), view.value_evidence(made.value)],
-            confidence=confidence,
+            level=level,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checkers.base import Hit, rule
+from checkers.base import DOUBTFUL, Hit, level_if, rule
 from checkers.context import CaseView, Dated
 from lexicon.numbers import NumberParts, parse_number
 from models.case import Document, FieldValue
@@ -61,7 +61,7 @@ def number_missing(view: CaseView) -> Iterator[Hit]:
             message=f"{view.name(doc)}未编文号" + (f"（{unreadable}）" if unreadable else ""),
             suggestion=f"按“机关代字〔年份〕序号号”为{view.title(doc)}编制文号",
             evidence=[view.doc_evidence(doc)],
-            confidence=0.5 if unreadable else 0.9,
+            level=level_if(not unreadable),
         )
 
 
@@ -89,7 +89,7 @@ def number_malformed(view: CaseView) -> Iterator[Hit]:
                     message=f"{view.name(doc)}文号识读为“{fv.raw}”，年份括号是否为六角括号〔〕无法确认",
                     suggestion="核对原件：文号年份应用六角括号“〔〕”括入",
                     evidence=[view.value_evidence(fv)],
-                    confidence=0.5,
+                    level=DOUBTFUL,
                 )
                 continue
         if parts.well_formed:
@@ -100,7 +100,7 @@ def number_malformed(view: CaseView) -> Iterator[Hit]:
             message=f"{view.name(doc)}文号“{fv.raw or fv.value}”格式不规范：{why}",
             suggestion=f"文号应写作“{parts.code}〔{parts.year or '年份'}〕{parts.seq or '序号'}号”的形式",
             evidence=[view.value_evidence(fv)],
-            confidence=0.55 if doubtful else 0.9,
+            level=level_if(not doubtful),
         )
 
 
@@ -123,14 +123,13 @@ def number_year(view: CaseView) -> Iterator[Hit]:
         if dated is not None and (dated.year_confidence >= SURE_READING or not bounded):
             if parts.year == dated.day.year:
                 continue
-            confidence = 0.9 if min(fv.confidence, dated.year_confidence) >= SURE_READING else 0.55
+            level = level_if(min(fv.confidence, dated.year_confidence) >= SURE_READING)
             evidence = [view.value_evidence(fv), view.value_evidence(dated.value)]
             made = f"成文日期为{dated.day.isoformat()}"
         elif lower is not None and upper is not None and lower.day.year == upper.day.year:
             if parts.year == lower.day.year:
                 continue
-            confidence = 0.9 if min(fv.confidence, lower.year_confidence, upper.year_confidence) >= SURE_READING \
-                else 0.55
+            level = level_if(min(fv.confidence, lower.year_confidence, upper.year_confidence) >= SURE_READING)
             evidence = [view.value_evidence(fv), view.value_evidence(lower.value), view.value_evidence(upper.value)]
             made = (f"成文日期{'未能识读' if dated is None else '识读存疑'}，但其前后程序"
                     f"（{lower.day.isoformat()}、{upper.day.isoformat()}）均在{lower.day.year}年")
@@ -141,7 +140,7 @@ def number_year(view: CaseView) -> Iterator[Hit]:
             message=f"{view.name(doc)}文号年份为{parts.year}年，而{made}",
             suggestion="核实成文日期与文号年份，文号年份应与发文年份一致",
             evidence=evidence,
-            confidence=confidence,
+            level=level,
         )
 
 
@@ -192,7 +191,7 @@ def number_inconsistent(view: CaseView) -> Iterator[Hit]:
                          f"{view.name(other_doc)}文号“{other_fv.value}”的“{other.agency}”不一致"),
                 suggestion="核实文书的制作机关，同一案件各文书应使用本机关的机关代字",
                 evidence=[view.value_evidence(fv), view.value_evidence(other_fv)],
-                confidence=0.9 if sure else 0.55,
+                level=level_if(sure),
             )
     # (b) a receipt citing a number the served document does not carry.
     for doc, fv, parts in _numbered(view):
@@ -212,7 +211,7 @@ def number_inconsistent(view: CaseView) -> Iterator[Hit]:
                      f"的文号“{fv.value}”不一致"),
             suggestion="核实送达的文书，送达回证应准确载明所送达文书的名称和文号",
             evidence=[view.value_evidence(cited), view.value_evidence(fv)],
-            confidence=0.9 if sure else 0.55,
+            level=level_if(sure),
         )
     # (c) the decision citing a notice number the file's notice does not carry.
     notices = [(d, fv, p) for d, fv, p in _numbered(view) if d.type == "notice"]
@@ -234,7 +233,7 @@ def number_inconsistent(view: CaseView) -> Iterator[Hit]:
                      f"的文号“{nfv.value}”不一致"),
             suggestion="核实告知书文号，决定书引用的告知书文号应与卷内告知书一致",
             evidence=[view.value_evidence(cited), view.value_evidence(nfv)],
-            confidence=0.9 if sure else 0.55,
+            level=level_if(sure),
         )
 
 
@@ -251,11 +250,11 @@ def number_duplicate(view: CaseView) -> Iterator[Hit]:
             if parts.key != oparts.key or parts.seq is None:
                 continue
             # Two pieces of one document (a split the reader got wrong) are not two documents.
-            confidence = 0.9 if other.type != doc.type else 0.5
+            level = level_if(other.type != doc.type)
             yield Hit(
                 code="number.duplicate",
                 message=f"{view.name(doc)}与{view.name(other)}使用同一文号“{fv.value}”",
                 suggestion="核实两份文书的文号，不同文书应分别编号",
                 evidence=[view.value_evidence(fv), view.value_evidence(ofv)],
-                confidence=confidence,
+                level=level,
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checkers.base import Hit, rule
+from checkers.base import Hit, level_if, rule
 from checkers.context import CaseView
 from lexicon.text import squeeze
 
@@ -32,5 +32,5 @@ def officers(view: CaseView) -> Iterator[Hit]:
             message=f"{view.name(doc)}仅载明执法人员{'、'.join(sorted(names))}一人",
             suggestion="调查取证应由两名以上执法人员进行，笔录应载明执法人员姓名及执法证号并由其签名",
             evidence=[view.value_evidence(first)],
-            confidence=0.55 if low else 0.9,
+            level=level_if(not low),
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -45,7 +45,8 @@ class Seals(BaseModel):
 class RulePack(BaseModel):
     name: str
     title: str = ""
-    review_below: float = Field(ge=0.0, le=1.0)
+    # Which confidence levels of the rules' hits are findings; the others go to review.
+    finding_levels: list[Literal["sure", "likely", "doubtful"]] = Field(min_length=1)
     limits: Limits
     procedures: dict[str, Procedure]
     signatures: dict[str, list[str]] = Field(default_factory=dict)

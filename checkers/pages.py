@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from checkers.base import Hit, rule
+from checkers.base import DOUBTFUL, SURE, Hit, rule
 from checkers.context import CaseView
 from models.case import PageAnalysis
+from models.doctypes import DOC_TYPES
 
 # Cover, 卷内目录 and 备考表 carry no page number (archival practice, DOMAIN §3).
-UNNUMBERED_TYPES = ("cover", "toc", "archive_note")
+UNNUMBERED_TYPES = tuple(t for t, s in DOC_TYPES.items() if not s.paginated)
 
 
 def _content_pages(view: CaseView) -> list[PageAnalysis]:
@@ -38,7 +39,7 @@ def page_numbering(view: CaseView) -> Iterator[Hit]:
             message="卷内未读出任何页码",
             suggestion="卷内有内容的页面应逐页用阿拉伯数字编写页码（正面右下角、背面左下角）",
             evidence=[view.evidence(pages[0].page)],
-            confidence=0.5,
+            level=DOUBTFUL,
         )
         return
     if len(numbered) < 3:
@@ -62,7 +63,7 @@ def page_numbering(view: CaseView) -> Iterator[Hit]:
             message=f"第{page.page}页页码读作{page.archive_number}，与前后页码不连续，请核对",
             suggestion="核对该页页码；编错的应更正页码及卷内目录页号",
             evidence=[view.evidence(page.page, page.archive_number_bbox, str(page.archive_number))],
-            confidence=0.5,
+            level=DOUBTFUL,
         )
     kept = [(i, p, o) for k, ((i, p), o) in enumerate(zip(numbered, offsets, strict=True)) if k not in odd]
     for (i_prev, prev, o_prev), (i_here, here, o_here) in itertools.pairwise(kept):
@@ -92,5 +93,5 @@ def page_numbering(view: CaseView) -> Iterator[Hit]:
             message=message,
             suggestion="按卷内文件排列顺序逐页连续编写页码，不得漏编、重编或跳号，并相应更正卷内目录页号",
             evidence=evidence,
-            confidence=0.9,
+            level=SURE,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checkers.base import Hit, rule
+from checkers.base import SURE, Hit, level_if, rule
 from checkers.context import CaseView
 from lexicon.dates import find_dates
 from lexicon.roles import ROLE_NAMES
@@ -94,7 +94,7 @@ def signatures(view: CaseView) -> Iterator[Hit]:
                     continue
                 # A date in the cell means someone filled it in: a signature may be there unseen.
                 dated = any(z.dated for z in unsigned)
-                confidence = 0.5 if uncertain else 0.55 if dated else 0.9
+                level = level_if(not (uncertain or dated))
                 where_pages = sorted({z.page for z in unsigned})
                 # A one-page document's name already gives its page.
                 where = "" if doc.first == doc.last else "、".join(f"第{p}页" for p in where_pages)
@@ -103,7 +103,7 @@ def signatures(view: CaseView) -> Iterator[Hit]:
                     message=f"{view.name(doc)}{where}“{unsigned[0].label}”处未见{ROLE_NAMES[role]}签名",
                     suggestion=ROLE_SUGGEST[role],
                     evidence=[view.evidence(z.page, z.label_bbox, z.label) for z in unsigned],
-                    confidence=confidence,
+                    level=level,
                 )
 
 
@@ -126,5 +126,5 @@ def seals(view: CaseView) -> Iterator[Hit]:
             suggestion=f"{view.title(doc)}应加盖作出决定的行政机关印章",
             evidence=[view.evidence(doc.last, closing.bbox if closing else None,
                                     closing.text if closing else None)],
-            confidence=0.9,
+            level=SURE,
         )

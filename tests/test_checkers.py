@@ -143,7 +143,7 @@ def test_registry_every_rule_has_its_tests() -> None:
 def test_load_pack_national() -> None:
     pack = load_pack()
     assert pack.name == "national"
-    assert pack.review_below == 0.8
+    assert pack.finding_levels == ["sure", "likely"]
     assert (pack.limits.case_days, pack.limits.service_workdays, pack.limits.working_day_max) == (90, 7, 7)
     assert "decision" in pack.procedure("一般程序").required
     assert pack.procedure("不存在的程序") is pack.procedure("一般程序")
@@ -177,11 +177,13 @@ def test_load_pack_province_changes_a_codes_kind(tmp_path: Path) -> None:
     assert the(check(case, load_pack(province)).findings, "seal.missing.notice").kind == "合法性"
 
 
-def test_load_pack_review_threshold_moves_findings_to_review(tmp_path: Path) -> None:
+def test_load_pack_finding_levels_move_findings_to_review(tmp_path: Path) -> None:
+    """A pack that wants every hit looked at first: no level is a finding but... it must name one;
+    here only `likely` is, so a `sure` seal finding goes to review."""
     province = tmp_path / "strict.toml"
-    province.write_text("review_below = 0.95\n", "utf-8")
+    province.write_text('finding_levels = ["likely"]\n', "utf-8")
     specs = clean_specs()
-    spec(specs, "decision").sealed = False  # a sure finding at 0.9
+    spec(specs, "decision").sealed = False  # a sure finding
     result = check(build_case(specs), load_pack(province))
     assert result.findings == []
     assert codes(result.review) == {"seal.missing.decision"}
@@ -269,7 +271,7 @@ def test_required_documents_an_unclassified_document_with_the_title_is_for_revie
     result = check(build_case(specs))
     assert result.findings == []
     finding = the(result.review, "missing.investigation_report")
-    assert finding.confidence == 0.6
+    assert finding.confidence == 0.5
 
 
 def test_required_documents_legal_review_is_a_legality_defect_after_a_hearing() -> None:

@@ -113,7 +113,7 @@ def test_date_missing_decision_with_nothing_read_on_a_colour_scan() -> None:
     specs = clean_specs()
     spec(specs, "decision").date = None  # the date line is not there at all
     finding = the(check(build_case(specs)).findings, "date.missing.decision")
-    assert finding.confidence == 0.85
+    assert finding.confidence == 0.8  # likely: a finding under the national pack
 
 
 def test_date_missing_decision_whose_closing_shows_date_fragments_is_for_review() -> None:
@@ -340,7 +340,7 @@ def test_service_late_by_post(arrived: str, late: bool) -> None:
         assert the(result.findings, "date.service_late").kind == "合法性"
     else:
         assert result.findings == []
-        assert the(result.review, "date.service_late").confidence == 0.6
+        assert the(result.review, "date.service_late").confidence == 0.5
 
 
 def test_service_late_not_for_service_by_public_announcement() -> None:
@@ -399,7 +399,7 @@ def test_case_overdue_with_a_hearing_is_for_review() -> None:
     specs.insert(specs.index(spec(specs, "decision")), hearing)
     result = check(build_case(specs))
     assert "date.case_overdue" not in codes(result.findings)
-    assert the(result.review, "date.case_overdue").confidence == 0.6
+    assert the(result.review, "date.case_overdue").confidence == 0.5
 
 
 def test_case_overdue_not_when_the_case_was_suspended() -> None:

@@ -91,7 +91,7 @@ def test_number_malformed_read_unsurely_is_for_review() -> None:
     notice.number, notice.confidence = "宜环罚告〔2024〕012号", 0.7
     result = check(build_case(specs))
     assert "number.malformed.notice" not in codes(result.findings)
-    assert the(result.review, "number.malformed.notice").confidence == 0.55
+    assert the(result.review, "number.malformed.notice").confidence == 0.5
 
 
 # -- number.year_mismatch ------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_number_inconsistent_receipt_citing_a_misread_code_is_for_review() -> No
     receipt_of(specs, "decision").cites = "宣环罚〔2024〕16号"
     result = check(build_case(specs))
     assert result.findings == []
-    assert the(result.review, "number.inconsistent").confidence == 0.55
+    assert the(result.review, "number.inconsistent").confidence == 0.5
 
 
 # -- number.duplicate ----------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_signatures_party_unseen_but_the_row_dated_is_for_review() -> None:
     spec(specs, "inspection_record").signed.remove("被检查人签名：")
     result = check(build_case(specs))
     assert result.findings == []
-    assert the(result.review, "signature.missing.inspection_record").confidence == 0.55
+    assert the(result.review, "signature.missing.inspection_record").confidence == 0.5
 
 
 def test_signatures_missing_party_on_one_page_of_a_record() -> None:
@@ -266,7 +266,7 @@ def test_signatures_recipient_unseen_but_the_date_written_is_for_review() -> Non
     receipt_of(specs, "notice").signed.remove("收件人签名或盖章：")
     result = check(build_case(specs))
     assert result.findings == []
-    assert the(result.review, "signature.missing.service_receipt").confidence == 0.55
+    assert the(result.review, "signature.missing.service_receipt").confidence == 0.5
 
 
 @pytest.mark.parametrize(("old", "printed"), [
@@ -377,7 +377,7 @@ def test_officers_insufficient_read_unsurely_is_for_review() -> None:
     _one_officer(spec(specs, "inspection_record"), confidence=0.7)
     result = check(build_case(specs))
     assert "officers.insufficient" not in codes(result.findings)
-    assert the(result.review, "officers.insufficient").confidence == 0.55
+    assert the(result.review, "officers.insufficient").confidence == 0.5
 
 
 def test_officers_two_names_run_together_are_a_question() -> None:
