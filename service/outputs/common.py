@@ -97,7 +97,7 @@ def localize(message: str, numbers: Sequence[int | None] = ()) -> str:
         last = int(match.group(2) or first)
         if last - first > 500:  # not a page span
             return match.group(0)
-        return page_list(range(first, last + 1), numbers)
+        return page_span(first, last, numbers) if last > first else page_ref(first, numbers)
 
     return _PAGE_REF.sub(ref, message)
 

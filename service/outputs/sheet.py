@@ -9,6 +9,7 @@ it read and found; 整改情况, 是否完成整改 and the self-checker's signa
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from checkers import RulePack, load_pack
 from models.report import CATEGORIES, Report
 from service.outputs.common import (
     UNREAD,
+    archive_numbers,
     by_category,
     cn_date,
     describe,
@@ -44,9 +46,15 @@ BODY_SIZE = Pt(10.5)  # 五号
 TITLE_SIZE = Pt(18)  # 小二
 # Column widths (cm) of the five-column grid, 17 cm in all inside A4's 2 cm side margins: the
 # findings column widest, the last wide enough for a date written out (2025年12月31日).
-WIDTHS = (2.4, 2.4, 5.4, 3.0, 3.8)
+WIDTHS = (2.1, 2.1, 6.2, 3.4, 3.2)
 
-ROW_HEIGHT = Cm(0.8)
+ROW_HEIGHT = Cm(0.7)
+FINDING_SIZE = Pt(9)  # 小五: the findings, suggestions and remarks, so six findings fit one page
+CATEGORY_ROW_HEIGHT = Cm(0.6)  # at least: one line of 小五 and its cell's padding
+FINDING_LINE = Pt(11.5)
+BODY_LINE = Pt(14)
+FOOTER_SIZE = Pt(7.5)  # 六号
+CELL_MARGIN = Cm(0.1)  # left and right inside each cell (Word's default 0.19 cm)
 NO_PROBLEM = "未发现问题"
 NOT_CHECKED = "本项未自动审查，请人工审查"
 
@@ -81,10 +89,12 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     doc.core_properties.title = f"案卷自查单 - {report.file}"
     doc.core_properties.author = options.self_checker or "casecheck"
     doc.core_properties.comments = f"casecheck, rule pack {report.rule_pack or 'national'}, sha256 {report.sha256}"
+    _footer(doc, provenance(report, pack))
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.paragraph_format.space_after = Pt(12)
+    title.paragraph_format.space_after = Pt(8)
+    title.paragraph_format.line_spacing = 1.0  # not the body's fixed line: 小二 would be clipped
     _run(title, "案卷自查单", font=TITLE_FONT, size=TITLE_SIZE)
 
     rows = 6 + 1 + len(CATEGORIES) + 4
@@ -92,6 +102,7 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _cell_margins(table)
     # Word reads the cells' widths, LibreOffice the grid's: set both.
     for column, width in zip(table.columns, WIDTHS, strict=True):
         column.width = Cm(width)
@@ -146,16 +157,19 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     checked = set(reviewed.checked_rows)  # less the rows of a rule that failed on this case
     findings = by_category(report.findings)
     reviews = by_category(report.review)
+    numbers = archive_numbers(report)
     for r, category in enumerate(CATEGORIES, start=top + 1):
+        table.rows[r].height = CATEGORY_ROW_HEIGHT
         _fill(cell(r, 1), category, center=True)
         found = findings[category]
-        lines = [f"{n}. [{f.kind}] {describe(f)}" for n, f in enumerate(found, 1)]
+        lines = [f"{n}. [{f.kind}] {short_names(describe(f, numbers))}" for n, f in enumerate(found, 1)]
         if not found:
             lines = [NO_PROBLEM if category in checked else NOT_CHECKED]
         if reviews[category]:
             lines.append(f"（另有{len(reviews[category])}项待人工核实，见备注）")
-        _fill_lines(cell(r, 2), lines)
-        _fill_lines(cell(r, 3), [f"{n}. {f.suggestion}" for n, f in enumerate(found, 1)])
+        _fill_lines(cell(r, 2), lines, size=FINDING_SIZE)
+        _fill_lines(cell(r, 3), [f"{n}. {short_names(f.suggestion)}" for n, f in enumerate(found, 1)],
+                    size=FINDING_SIZE)
         remedy = reviewed.review.remedy.get(category)
         _fill(cell(r, 4), (remedy.done + ("（已完成）" if remedy.complete else "")) if remedy and remedy.done else "")
 
@@ -166,11 +180,11 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     sign = opinion.add_paragraph()
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _run(sign, "签名: _____        年    月    日")
-    table.rows[after + 2].height = Cm(2.6)
+    table.rows[after + 2].height = Cm(1.9)
 
     _fill(cell(after + 3, 0), "备注", center=True)
     pending = reviewed.pending_reason()
-    _fill_lines(cell(after + 3, 1), ([pending] if pending else []) + _remarks(report))
+    _fill_lines(cell(after + 3, 1), ([pending] if pending else []) + _remarks(report), size=FINDING_SIZE)
 
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -193,9 +207,30 @@ def _remarks(report: Report) -> list[str]:
                      "请人工审查（不得视为未发现问题）。")
     if note := page_number_note(report):
         lines.append(note)
-    lines.append(f"本单由 casecheck 依规则包“{report.rule_pack or 'national'}”根据案卷《{report.file}》"
-                 f"（共{report.pages}页）自动填写，页码为该 PDF 的页序；整改情况、是否完成整改及签名由自查人员填写。")
-    return lines
+    return [short_names(line) for line in lines]
+
+
+def provenance(report: Report, pack: RulePack) -> str:
+    """Who filled the sheet from what, for the footer: the rule pack by its Chinese title."""
+    name = report.rule_pack or pack.name
+    title = pack.title if pack.name == name else load_pack().title if name == "national" else ""
+    rules = f"“{title}”规则" if title else "自定规则包"
+    pages = "“卷内第N页（PDF第M页）”前为卷内页码、后为PDF页序" if archive_numbers(report) else "页码为PDF页序"
+    return (f"本单由案卷自查工具依{rules}据案卷《{report.file}》（共{report.pages}页）自动填写，{pages}；"
+            "整改情况、是否完成整改及签名由自查人员填写。")
+
+
+# A document's title as the rules quote it begins with the issuing bureau's full name
+# (《常德市生态环境局澧县分局行政处罚决定书》): on the sheet, whose header names the case, the
+# document's own name is enough (《行政处罚决定书》).
+_BUREAU_PREFIX = re.compile(
+    r"《[^《》]{2,40}?(?:生态环境局|环境保护局|环保局)(?:[^《》]{0,20}?(?:分局|大队|支队|中队))?"
+    r"(?=[^《》]{3,}》)")
+
+
+def short_names(text: str) -> str:
+    """`text` with the bureau's name taken off the document titles it quotes."""
+    return _BUREAU_PREFIX.sub("《", text)
 
 
 # -- layout helpers ----------------------------------------------------------------------------
@@ -203,14 +238,74 @@ def _page_setup(doc) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
     section.left_margin = section.right_margin = Cm(2.0)
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(0.8)
+    _explicit_default_fonts(doc)
     normal = doc.styles["Normal"]
     normal.font.name = LATIN_FONT
     normal.font.size = BODY_SIZE
     _east_asian(normal.element.get_or_add_rPr(), BODY_FONT)
     normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.15
+    # Fixed line heights: a CJK font's own line gap differs between faces (Noto's is half again
+    # SimSun's), and the page count must not depend on which 宋体 the viewer finds.
+    normal.paragraph_format.line_spacing = BODY_LINE
+    # No automatic space between Chinese and Latin letters or digits: the form is set solid
+    # (2024年5月20日, not 2024 年 5 月 20 日), and a date keeps to one line of its cell.
+    ppr = normal.element.get_or_add_pPr()
+    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        flag = OxmlElement(name)
+        flag.set(qn("w:val"), "0")
+        ppr.append(flag)
+
+
+def _explicit_default_fonts(doc) -> None:
+    """The document defaults name the fonts outright: python-docx's template points them at the
+    theme (asciiTheme, eastAsiaTheme…), which a theme attribute wins over an explicit name in Word,
+    and WPS resolves to no Chinese face."""
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):  # the template's other styles too
+        if any(qn(f"w:{a}") in fonts.attrib for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")):
+            for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+                fonts.attrib.pop(qn(f"w:{attribute}"), None)
+            fonts.set(qn("w:ascii"), LATIN_FONT)
+            fonts.set(qn("w:hAnsi"), LATIN_FONT)
+            fonts.set(qn("w:eastAsia"), TITLE_FONT)  # headings: 黑体
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
+    if rpr is None:
+        return
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attribute}"), None)
+    for attribute, font in (("ascii", LATIN_FONT), ("hAnsi", LATIN_FONT), ("eastAsia", BODY_FONT), ("cs", LATIN_FONT)):
+        fonts.set(qn(f"w:{attribute}"), font)
+    fonts.set(qn("w:hint"), "eastAsia")
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _footer(doc, text: str) -> None:
+    """The sheet's provenance at the foot of the page, small, centred."""
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.line_spacing = Pt(9.5)
+    _run(paragraph, text, size=FOOTER_SIZE)
+
+
+def _cell_margins(table) -> None:
+    """Narrow left and right cell margins for the whole table (more text per line)."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(int(CELL_MARGIN.twips)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tbl_pr.append(margins)
 
 
 def _east_asian(rpr, font: str) -> None:
@@ -229,7 +324,7 @@ def _run(paragraph, text: str, font: str = BODY_FONT, size: Pt = BODY_SIZE, bold
     _east_asian(run._element.get_or_add_rPr(), font)
 
 
-def _fill(cell: _Cell, text: str, center: bool = False) -> None:
+def _fill(cell: _Cell, text: str, center: bool = False, size: Pt = BODY_SIZE) -> None:
     """One paragraph of text in a cell (replacing what was there), vertically centred."""
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = cell.paragraphs[0]
@@ -238,11 +333,14 @@ def _fill(cell: _Cell, text: str, center: bool = False) -> None:
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if text:
-        _run(paragraph, text)
+        _run(paragraph, text, size=size)
 
 
-def _fill_lines(cell: _Cell, lines: list[str]) -> None:
+def _fill_lines(cell: _Cell, lines: list[str], size: Pt = BODY_SIZE) -> None:
     """A paragraph per line: numbered findings read one under another."""
-    _fill(cell, lines[0] if lines else "")
+    _fill(cell, lines[0] if lines else "", size=size)
     for line in lines[1:]:
-        _run(cell.add_paragraph(), line)
+        _run(cell.add_paragraph(), line, size=size)
+    if size != BODY_SIZE:  # small print on lines to its size
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.line_spacing = FINDING_LINE
