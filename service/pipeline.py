@@ -29,6 +29,7 @@ from extractors.ingest import (
 from extractors.split import archive_number, page_types, split_documents
 from extractors.zones import sign_zones
 from models.case import CaseFile, Document, PageAnalysis, PageText
+from models.doctypes import types_with
 from models.errors import InternalError
 from models.report import DocumentRecord, Report, Timing
 from service.review import numbered
@@ -40,11 +41,8 @@ ProgressCallback = Callable[[int, int], None]  # (pages done, pages in all)
 
 # Documents that need the agency's seal (outgoing 文书) or a bank's stamp; and those that need
 # signatures (records, forms, receipts). Elsewhere `signed`/`sealed` are not applicable (null).
-SEALED_TYPES = frozenset({"notice", "decision", "correction_order", "payment_receipt"})
-SIGNED_TYPES = frozenset({
-    "filing_approval", "inspection_record", "inquiry_record", "investigation_report", "legal_review",
-    "internal_approval", "statement_record", "service_receipt", "closing_approval", "archive_note",
-})
+SEALED_TYPES = frozenset(types_with("sealed"))
+SIGNED_TYPES = frozenset(types_with("signed"))
 
 
 @dataclass

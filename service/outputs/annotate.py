@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import pymupdf
 
-from checkers.context import TYPE_NAMES
 from models.case import PageText
+from models.doctypes import type_name
 from models.report import CATEGORIES, DocumentRecord, Finding, Report
 from service.outputs.common import (
     archive_numbers,
@@ -263,7 +263,7 @@ def _document_runs(record: DocumentRecord, page_count: int, numbers: list[int | 
     span = page_span(first, last, numbers or [])
     valid = 1 <= first <= page_count
     runs = [_Run(span, LINK if valid else GREY, first if valid else None),
-            _Run(f"  {record.title or TYPE_NAMES.get(record.type, record.type)}")]
+            _Run(f"  {record.title or type_name(record.type)}")]
     details = [record.number or "", cn_date(record.date) or ""]
     if record.sealed is not None:
         details.append("已盖章" if record.sealed else "未见印章")
@@ -558,7 +558,7 @@ def _outline(report: Report, items: list[_Item], offset: int, page_count: int) -
             log.warning("document %r starts on page %d of a %d-page file; not in the outline",
                         record.title, first, page_count)
             continue
-        title = (record.title or TYPE_NAMES.get(record.type, record.type)).replace("\n", " ")
+        title = (record.title or type_name(record.type)).replace("\n", " ")
         span = page_span(first, last, numbers)
         documents.append([1, f"{title}（{span}）", offset + first])
         for item in items:

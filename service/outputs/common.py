@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
+from models.doctypes import type_name
 from models.report import CATEGORIES, DocumentRecord, Finding, Report
 
 # A header value the file does not show, and one it shows but could not be read: not the same.
@@ -172,7 +173,7 @@ def unread_items(report: Report) -> list[str]:
     numbers = archive_numbers(report)
     for d in report.documents:
         for _field, why in d.unreadable.items():
-            name = d.title or d.type
+            name = d.title or type_name(d.type)
             items.append(f"《{name}》（{page_list(range(d.pages[0], d.pages[1] + 1), numbers)}）：{why}")
     return items
 
