@@ -295,12 +295,15 @@ function renderDocuments(documents) {
   const body = $("#documents tbody");
   body.replaceChildren(...documents.map((doc) => {
     const [first, last] = doc.pages;
-    const mark = (value) => (value === true ? "有" : value === false ? "缺" : "—");
+    // null: the rules do not ask for a seal or signature on this document.
+    const mark = (value) => (value === true ? "有" : value === false ? "无" : "不适用");
+    const cnDate = (iso) => (/^\d{4}-\d{2}-\d{2}$/.test(iso || "")
+      ? `${+iso.slice(0, 4)}年${+iso.slice(5, 7)}月${+iso.slice(8, 10)}日` : iso || "");
     const pagesCell = el("td", {}, el("a", { href: "#", text: first === last ? `${first}` : `${first}–${last}`,
       onclick: (event) => { event.preventDefault(); openViewer(first); } }));
     return el("tr", {}, pagesCell,
       el("td", { text: doc.title || (meta && meta.type_names[doc.type]) || doc.type }),
-      el("td", { text: doc.number || "" }), el("td", { text: doc.date || "" }),
+      el("td", { text: doc.number || "" }), el("td", { text: cnDate(doc.date) }),
       el("td", { class: doc.sealed === false ? "bad" : "", text: mark(doc.sealed) }),
       el("td", { class: doc.signed === false ? "bad" : "", text: mark(doc.signed) }));
   }));
