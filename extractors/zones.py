@@ -61,7 +61,25 @@ def _candidates(lines: list[TextLine]) -> list[_Candidate]:
         text = squeeze(fold(line.text))
         if _LEADER_LINE.search(text):
             out.append(_Candidate(line, text, line.x0, line.x1, "leader", True))
-    return out
+    return [c for c in out if not _inside_named_zone(c, out)]
+
+
+def _inside_named_zone(c: _Candidate, candidates: list[_Candidate]) -> bool:
+    """A bare 签名：/签字： printed inside the cell of a named label (收件人签名或盖章 | 签名：____):
+    part of that label's zone, not a zone of its own."""
+    if c.role != "unknown" or not _GENERIC.match(c.text):
+        return False
+    cy = c.line.center[1]
+    for named in candidates:
+        if named is c or named.role == "unknown" or named.x1 > c.x0 + 4:
+            continue
+        if abs(named.line.center[1] - cy) > 40:
+            continue
+        between = [o for o in candidates if o is not c and o is not named and named.x1 <= o.x0 < c.x0
+                   and abs(o.line.center[1] - cy) <= 12]
+        if not between:
+            return True
+    return False
 
 
 def _row_band(c: _Candidate, candidates: list[_Candidate]) -> tuple[float, float]:
@@ -94,9 +112,11 @@ def _owner(mark: Mark, candidates: list[_Candidate]) -> _Candidate | None:
         return min(named, key=lambda o: (off_stretch(o), abs(my - o.line.center[1])), default=None)
 
     def distance(o: _Candidate) -> float:
+        # A named label first: a bare 签名： beside the ink is no better a guess than the role
+        # label a little above it (the old reading, which the accuracy suites were built on).
         cy = o.line.center[1]
         return (abs(my - cy) + (20.0 if cy > mark.bbox[3] else 0.0) + (1000.0 if off_stretch(o) else 0.0)
-                + (5.0 if _GENERIC.match(o.text) else 0.0))
+                + (500.0 if _GENERIC.match(o.text) and o.role == "unknown" else 0.0))
 
     return min(candidates, key=distance, default=None)
 
