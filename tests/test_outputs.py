@@ -332,3 +332,26 @@ def test_outputs_take_the_umasks_mode_and_temporaries_stay_private(tmp_path: Pat
     assert at_rename == [0o666 & ~umask]  # the mode is set before the rename, on the complete file
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
     assert target.read_bytes() == b"{}" and not list(tmp_path.glob(".*.part"))
+
+
+@pytest.mark.parametrize(("agency", "county"), [
+    ("株洲市生态环境局醴陵分局", "醴陵市"), ("宿迁市生态环境局泗洪分局", "泗洪县"), ("常德市生态环境局澧县分局", "澧县"),
+    ("宜春市高安生态环境局", "高安市"), ("肇庆市生态环境局高要分局", "高要区"), ("常德市生态环境局津市分局", "津市市"),
+    ("常德市生态环境局", "常德市"),
+])
+def test_statistics_names_the_county_with_its_suffix(agency: str, county: str) -> None:
+    from models.report import CaseFields
+
+    report = Report(file="a.pdf", sha256="0" * 64, pages=1, page_types=["decision"], documents=[],
+                    case=CaseFields(agency=agency, decision_number="某环罚〔2025〕1号"))
+    assert StatisticsRow.from_report(report).county == county
+    workbook = openpyxl.load_workbook(io.BytesIO(render_statistics([StatisticsRow.from_report(report)], month=5)))
+    assert workbook.active.cell(4, 2).value == county
+
+
+def test_a_county_given_short_is_named_in_full_and_an_unknown_one_kept() -> None:
+    from lexicon.places import full_county_name
+
+    assert StatisticsRow.failed("a.pdf", "文件已加密", county="醴陵").county == "醴陵市"
+    assert full_county_name("泗洪") == "泗洪县" and full_county_name("城步") == "城步苗族自治县"
+    assert full_county_name("某某") == "某某" and full_county_name("西湖", "杭州市") == "西湖区"

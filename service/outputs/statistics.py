@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from extractors.fields.values import county_of
+from lexicon.places import full_county_name
 from models.report import Report
 
 if TYPE_CHECKING:
@@ -33,6 +35,15 @@ FOOTNOTES = (
 )
 FONT = "宋体"
 LINE_HEIGHT = 14.5  # points per line of 11-point text
+
+
+def county_of_agency(agency: str | None) -> str:
+    """The 县市区 of a bureau, named in full: 株洲市生态环境局醴陵分局 -> 醴陵市 (not 醴陵),
+    宿迁市生态环境局泗洪分局 -> 泗洪县; the bureau's city settles a name two cities share."""
+    if not agency:
+        return ""
+    city = re.match(r"^(?:.+?(?:省|自治区))?(.+?(?:自治州|市|盟|地区|州))", agency)
+    return full_county_name(county_of(agency), city.group(1) if city else None)
 
 
 def _display_width(text: str) -> int:
@@ -78,7 +89,7 @@ class StatisticsRow:
         remarks.append(f"文件：{report.file}")
         return cls(
             file=report.file,
-            county=county or (county_of(case.agency) if case.agency else ""),
+            county=full_county_name(county) if county else county_of_agency(case.agency),
             decision_number=case.decision_number or "",
             party=case.party or "",
             case_type=case.case_type or "",
@@ -92,7 +103,7 @@ class StatisticsRow:
     @classmethod
     def failed(cls, file: str, reason: str, county: str | None = None) -> StatisticsRow:
         """A file that could not be checked: the row says so and why."""
-        return cls(file=file, county=county or "", checked=False, passed=None,
+        return cls(file=file, county=full_county_name(county or ""), checked=False, passed=None,
                    remark=f"未自查：{reason}；文件：{file}")
 
 
