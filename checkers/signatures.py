@@ -84,8 +84,10 @@ def signatures(view: CaseView) -> Iterator[Hit]:
             text = view.text(doc)
             pages = view.doc_pages(doc)
             zones = [z for p in pages for z in p.sign_zones]
-            # A refusal noted on a page stands for that page (办法2010 art43).
-            refused = {p.page for p in pages if _REFUSED.search(squeeze(fold(p.text.text)))}
+            # A refusal noted in a record (usually once, at its end) stands for all its pages
+            # (办法2010 art43: the officers note it; a witness or a recording may stand beside it).
+            refused = {p.page for p in pages} if any(_REFUSED.search(squeeze(fold(p.text.text))) for p in pages) \
+                else set()
             for role in roles:
                 if role == "recipient" and _recipient_excused(doc, text):
                     continue

@@ -319,6 +319,14 @@ def test_signatures_a_refusal_noted_on_a_page_stands_for_that_page_only() -> Non
     assert check(build_case(_second_page("（当事人拒绝签名，已全程录像。见证人：周某某）"))).findings == []
 
 
+def test_signatures_a_refusal_noted_at_the_end_stands_for_the_whole_record() -> None:
+    """Real records note the refusal once, at the end: the first page's empty party zone is no defect."""
+    specs = _second_page("（当事人拒绝签名，已全程录像。见证人：周某某）")
+    record = spec(specs, "inspection_record")
+    record.signed = [label for label in record.signed if label != "被检查人签名："]
+    assert check(build_case(specs)).findings == []
+
+
 def test_signatures_a_signature_found_after_a_bare_label_answers_the_nearest_role() -> None:
     case = clean_case()
     page = case.pages[page_of(case, "inspection_record") - 1]
