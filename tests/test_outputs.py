@@ -355,3 +355,24 @@ def test_a_county_given_short_is_named_in_full_and_an_unknown_one_kept() -> None
     assert StatisticsRow.failed("a.pdf", "文件已加密", county="醴陵").county == "醴陵市"
     assert full_county_name("泗洪") == "泗洪县" and full_county_name("城步") == "城步苗族自治县"
     assert full_county_name("某某") == "某某" and full_county_name("西湖", "杭州市") == "西湖区"
+
+
+def test_summary_names_problems_in_chinese_with_the_code_secondary(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import re
+
+    from service.outputs import summary
+
+    digest = summary.FindingDigest("missing.service_receipt.decision", "送达回证", "合法性", "卷内未见行政处罚决定书的送达回证")
+    entries = [summary.CaseEntry("a.pdf", "done", pages=3, agency="株洲市生态环境局醴陵分局", findings=[digest])]
+    meta = summary.SummaryMeta(archive="archive", generated=dt.datetime(2025, 4, 16, 9, 30))
+    page = summary.render_summary(entries, meta)
+    assert "按问题类型" in page and "按问题代码" not in page
+    assert "缺少行政处罚决定书的送达回证" in page and 'class="code">missing.service_receipt.decision' in page
+    assert "生成时间：2025年4月16日 09:30" in page
+    drawn: dict[str, list[str]] = {}  # chart title -> its labels
+    monkeypatch.setattr(summary, "_barh", lambda title, labels, *_a, **_k: drawn.setdefault(title, list(labels)) and b"")
+    summary._draw(summary.Figures.of(entries))
+    labels = [label for names in drawn.values() for label in names]
+    assert "缺少行政处罚决定书的送达回证" in labels
+    assert not [label for label in labels if re.search(r"[a-z]{3}", label)], labels  # no code as a label

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
+from models.doctypes import type_name
 from models.report import CATEGORIES, Report
 from service.outputs import write_atomic
 
@@ -93,6 +94,34 @@ class SummaryMeta:
     generated: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     run: list[tuple[str, str]] = field(default_factory=list)  # label -> value
     statistics: str | None = None  # the 统计表, relative to the summary
+
+
+# -- what a finding code is called --------------------------------------------------------------
+# A reader sees what kind of problem it is; the code (the rules' own name) is secondary text.
+_FIXED_NAMES = {
+    "date.order": "文书日期先后顺序不当", "date.statement_period": "陈述申辩期限不足",
+    "date.service_late": "文书送达超过期限", "date.case_overdue": "案件办理超过期限",
+    "number.inconsistent": "文号前后不一致", "number.duplicate": "不同文书使用同一文号",
+    "officers.insufficient": "执法人员少于两人", "pages.numbering": "卷内页码不连续",
+}
+_TYPED_NAMES = {  # family -> wording around the document type's Chinese name
+    "missing.service_receipt": "缺少{}的送达回证", "missing": "卷内缺少{}", "date.missing": "{}未注明日期",
+    "number.missing": "{}未编文号", "number.malformed": "{}文号格式不规范", "number.year_mismatch": "{}文号年份不符",
+    "seal.missing": "{}未盖印章", "signature.missing": "{}缺少签名",
+}
+
+
+def problem_name(code: str, category: str = "") -> str:
+    """A finding code in Chinese: missing.service_receipt.decision -> 缺少行政处罚决定书的送达回证."""
+    if code in _FIXED_NAMES:
+        return _FIXED_NAMES[code]
+    for family in sorted(_TYPED_NAMES, key=len, reverse=True):  # the longest family first
+        if code.startswith(family + ".") and "." not in code[len(family) + 1:]:
+            return _TYPED_NAMES[family].format(type_name(code[len(family) + 1:]))
+    family = ".".join(code.split(".")[:2])
+    if family in _FIXED_NAMES:
+        return _FIXED_NAMES[family]
+    return f"{category or '其他'}问题"
 
 
 # -- figures --------------------------------------------------------------------------------------
@@ -247,7 +276,7 @@ def _draw(figures: Figures) -> dict[str, bytes]:
         codes = [code for code, _ in figures.by_code.most_common(TOP_CODES)]
         kinds = {code: figures.code_info[code].kind for code in codes}
         charts["codes.png"] = _barh(
-            f"按问题代码（前{len(codes)}）", codes,
+            f"按问题类型（前{len(codes)}）", [problem_name(c, figures.code_info[c].category) for c in codes],
             {kind: [figures.by_code[c] if kinds[c] == kind else 0 for c in codes] for kind in ("合法性", "规范性")},
             "问题（项）")
     if figures.agencies:
@@ -274,8 +303,13 @@ th{background:#eef3fb;text-align:center;white-space:nowrap}td{min-width:3.5em}td
 tr.legal td:first-child{border-left:4px solid #c0392b}.meta{color:#555;font-size:14px}.bad{color:#c0392b;font-weight:bold}
 img{max-width:100%;border:1px solid #ddd;margin:8px 0}.links a{display:block;white-space:nowrap}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:12px}
-ul.f{margin:0;padding-left:18px}details summary{cursor:pointer;color:#3a7bd5}
+ul.f{margin:0;padding-left:18px}small.code{color:#888;font-family:monospace}details summary{cursor:pointer;color:#3a7bd5}
 """
+
+
+def _cn_time(moment: dt.datetime) -> str:
+    """2025年4月16日 09:30, as the other outputs write dates."""
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
 def _e(value: object) -> str:
@@ -316,6 +350,12 @@ def _finding_list(entry: CaseEntry, limit: int = 6) -> Markup:
     return Markup(f'<ul class="f">{"".join(items)}</ul>' if items else "未发现问题")
 
 
+def _named_code(code: str, category: str) -> Markup:
+    """The problem in Chinese, its code beneath in small grey type (and as the tooltip)."""
+    return Markup(f'<span title="{_e(code)}">{_e(problem_name(code, category))}</span>'
+                  f'<br><small class="code">{_e(code)}</small>')
+
+
 def render_summary(entries: Sequence[CaseEntry], meta: SummaryMeta,
                    charts: Sequence[str] = ()) -> str:
     """The page as text; `charts` are the PNG names present in CHARTS_DIR."""
@@ -324,7 +364,7 @@ def render_summary(entries: Sequence[CaseEntry], meta: SummaryMeta,
              f'<meta name="viewport" content="width=device-width,initial-scale=1">'
              f"<title>案卷自查汇总</title><style>{CSS}</style></head><body>",
              "<h1>行政处罚案卷自查汇总</h1>",
-             f'<p class="meta">案卷目录：{_e(meta.archive)}<br>生成时间：{_e(meta.generated.isoformat(sep=" "))}'
+             f'<p class="meta">案卷目录：{_e(meta.archive)}<br>生成时间：{_e(_cn_time(meta.generated))}'
              + (f'<br>统计表：<a href="{_href(meta.statistics)}">{_e(meta.statistics)}</a>' if meta.statistics else "")
              + "</p>",
              "<h2>概况</h2>", _table(["项目", "数量"], f.overview(), numeric=[1])]
@@ -337,9 +377,10 @@ def render_summary(entries: Sequence[CaseEntry], meta: SummaryMeta,
         ["审查项目", "合法性问题", "规范性问题", "合计", "涉及案卷"],
         [(c, k["合法性"], k["规范性"], k.total(), f.category_cases[c]) for c, k in f.by_category.items()],
         numeric=[1, 2, 3, 4])]
-    parts += ["<h2>按问题代码</h2>", _table(
-        ["问题代码", "审查项目", "性质", "问题（项）", "涉及案卷", "示例"],
-        [(code, f.code_info[code].category, f.code_info[code].kind, n, f.code_cases[code], f.code_info[code].message)
+    parts += ["<h2>按问题类型</h2>", _table(
+        ["问题类型", "审查项目", "性质", "问题（项）", "涉及案卷", "示例"],
+        [(_named_code(code, f.code_info[code].category), f.code_info[code].category, f.code_info[code].kind, n,
+          f.code_cases[code], f.code_info[code].message)
          for code, n in f.by_code.most_common()], numeric=[3, 4]) if f.by_code else "<p>未发现问题。</p>"]
     agencies = sorted(f.agencies.items(), key=lambda kv: (-kv[1]["legality"], -kv[1]["standard"], kv[0]))
     parts += ["<h2>按执法机构</h2>", _table(
