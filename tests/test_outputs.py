@@ -376,3 +376,9 @@ def test_summary_names_problems_in_chinese_with_the_code_secondary(monkeypatch: 
     labels = [label for names in drawn.values() for label in names]
     assert "缺少行政处罚决定书的送达回证" in labels
     assert not [label for label in labels if re.search(r"[a-z]{3}", label)], labels  # no code as a label
+
+
+def test_dates_typed_in_any_common_form_are_written_as_on_the_form() -> None:
+    for typed in ("2024-05-01", "2024/5/1", "2024.5.1", "2024年5月1日", " 2024/05/01 "):
+        assert cn_date(typed) == "2024年5月1日", typed
+    assert cn_date("2024/13/1") == "2024/13/1"  # not a date: shown as typed, not guessed

@@ -22,8 +22,10 @@ def cn_date(iso: str | None) -> str | None:
     """2024-05-11 -> 2024年5月11日; None stays None, anything unparsable is returned as is."""
     if not iso:
         return None
+    # Also 2024/5/11, 2024.5.11 and 2024年5月11日 as a person types them (系统填报时间).
+    typed = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", iso)
     try:
-        day = dt.date.fromisoformat(iso)
+        day = dt.date(*(int(part) for part in typed.groups())) if typed else dt.date.fromisoformat(iso)
     except ValueError:
         return iso
     return f"{day.year}年{day.month}月{day.day}日"
