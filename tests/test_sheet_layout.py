@@ -126,6 +126,27 @@ def test_provenance_is_a_chinese_footer_not_a_remark() -> None:
     assert "自动填写" not in remarks and "national" not in remarks
 
 
+def test_page_references_give_the_stamped_number_and_the_pdf_page() -> None:
+    from service.outputs.common import archive_numbers, localize, page_list, page_ref, page_span
+
+    report = sample_report(6)
+    numbers = archive_numbers(report)
+    assert numbers[:4] == [None, None, 1, 2] and numbers[-1] == 18
+    assert page_ref(6, numbers) == "卷内第4页（PDF第6页）"
+    assert page_ref(2, numbers) == "PDF第2页"  # no stamped number on the table of contents
+    assert page_ref(6, []) == "第6页"  # a file whose numbers are its PDF order, or none read
+    assert page_list([3, 5, 6, 7, 1], numbers) == "卷内第1、3–5页（PDF第3、5–7页）、PDF第1页"
+    assert page_span(14, 15, numbers) == "卷内第12–13页（PDF第14–15页）"
+    assert localize("《告知书》（第14–15页）与第16页", numbers) == "《告知书》（卷内第12–13页（PDF第14–15页））与卷内第14页（PDF第16页）"
+    assert localize("卷内第4页", numbers) == "卷内第4页"  # already a stamped number
+    # On the sheet: every finding's pages so given, the bureau's name off the titles.
+    document = docx.Document(io.BytesIO(render_sheet(report)))
+    cells = "".join(row.cells[2].text for row in document.tables[0].rows[7:19])
+    assert "《行政处罚事先告知书》（卷内第12–13页（PDF第14–15页））未告知" in cells
+    assert "（卷内第14页（PDF第16页））" in cells  # pages the message did not name, added
+    assert AGENCY not in cells and "（第" not in cells
+
+
 if __name__ == "__main__":  # pictures of the sheet with 0, 3 and 6 findings
     outdir = Path(sys.argv[1] if len(sys.argv) > 1 else "out/sheet-layout")
     outdir.mkdir(parents=True, exist_ok=True)
