@@ -229,6 +229,10 @@ def raster_dpi(width_pt: float, height_pt: float, dpi: float) -> float:
     scale = dpi / 72.0
     scale = min(scale, math.sqrt(MAX_RASTER_PIXELS / (width_pt * height_pt)),
                 MAX_RASTER_SIDE / width_pt, MAX_RASTER_SIDE / height_pt)
+    # MuPDF rounds a pixmap's sides up: stay under the budget after rounding too.
+    while (math.ceil(width_pt * scale) * math.ceil(height_pt * scale) > MAX_RASTER_PIXELS
+           or max(math.ceil(width_pt * scale), math.ceil(height_pt * scale)) > MAX_RASTER_SIDE):
+        scale *= 0.995
     return scale * 72.0
 
 

@@ -135,4 +135,5 @@ def xml_safe_report(report: Report) -> Report:
 def _named(message: str, pdf: Path, name: str) -> str:
     """Errors from the readers name the path they read; the user knows the file by `name`."""
     message = message.replace(str(pdf), name).replace(pdf.name, name)
-    return message if message.startswith(name) else f"{name}: {message}"
+    shown = one_line(name)  # as it reads in a one-line message
+    return message if message.startswith((name, shown)) else f"{name}: {message}"
