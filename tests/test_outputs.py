@@ -24,6 +24,7 @@ from service.outputs.common import cn_date, describe, page_list
 from service.outputs.sheet import NO_PROBLEM, NOT_CHECKED, SheetOptions, render_sheet
 from service.outputs.statistics import COLUMNS, FOOTNOTES, StatisticsRow, render_statistics
 from service.pipeline import CheckOptions, check_pdf
+from service.review import apply_review, signed_off
 
 FIXED = Path(__file__).resolve().parent.parent / "samples" / "fixed"
 HEADER_LABELS = ["立案号", "告知书文号", "决定书文号", "当事人名称", "案由", "承办人员"]
@@ -93,6 +94,10 @@ def test_sheet_of_a_clean_case_answers_no_and_leaves_the_persons_cells_blank(rep
         description, suggestion, done = category_row(table, category)
         assert description.startswith((NO_PROBLEM, NOT_CHECKED)) and suggestion == "" and done == ""
     assert category_row(table, "主体资格")[0] == NOT_CHECKED  # no rule judges it: said, not passed
+    # Before a person signs off the answers are pending; signed off with nothing changed, 否.
+    assert table.cell(19, 1).text == "待复核" and table.cell(20, 1).text == "待复核"
+    assert table.cell(22, 1).text.startswith("待复核（机器初查）") and "主体资格" in table.cell(22, 1).text
+    _, table = sheet_table(render_sheet(report, reviewed=apply_review(report, signed_off(report))))
     assert table.cell(19, 1).text == "否" and table.cell(20, 1).text == "否"
     assert table.cell(19, 4).text == "" and table.cell(20, 4).text == ""
     assert "签名: _____" in table.cell(21, 1).text and "年    月    日" in table.cell(21, 1).text
@@ -101,7 +106,8 @@ def test_sheet_of_a_clean_case_answers_no_and_leaves_the_persons_cells_blank(rep
 def test_sheet_of_a_defective_case_puts_each_finding_in_its_row_with_pages(reports: dict[str, Report]) -> None:
     report = reports["demo-503-000"]
     assert sorted(f.code for f in report.findings) == sorted(truth_of("demo-503-000")["defects"])
-    _, table = sheet_table(render_sheet(report, SheetOptions(self_checker="王自查", reported_on="2025-06-10")))
+    _, table = sheet_table(render_sheet(report, SheetOptions(self_checker="王自查", reported_on="2025-06-10"),
+                                        reviewed=apply_review(report, signed_off(report))))
     description, suggestion, done = category_row(table, "执法文书")
     assert "[规范性]" in description and "常环澧罚〔2025〕第121号" in description and "第3–4页" in description
     assert "常环澧罚〔2025〕121号" in suggestion and done == ""
@@ -121,7 +127,7 @@ def test_sheet_remarks_list_unread_values_and_findings_to_review(reports: dict[s
     documents = [d.model_copy(update={"unreadable": {"date": "落款日期被印章遮盖"}}) if d.type == "notice" else d
                  for d in report.documents]
     doubted = report.model_copy(update={"review": [doubt], "documents": documents})
-    _, table = sheet_table(render_sheet(doubted))
+    _, table = sheet_table(render_sheet(doubted, reviewed=apply_review(doubted, signed_off(doubted))))
     remarks = table.cell(22, 1).text
     assert "未能识读" in remarks and "落款日期被印章遮盖" in remarks
     assert "请人工核实" in remarks and "日期早于送达（第9页）" in remarks
@@ -162,7 +168,8 @@ def test_describe_names_pages_the_message_does_not() -> None:
 
 # -- the 统计表 -------------------------------------------------------------------------------
 def test_statistics_table_reads_back(reports: dict[str, Report]) -> None:
-    rows = [StatisticsRow.from_report(reports[name]) for name in ("demo-503-000", "demo-500-000")]
+    rows = [StatisticsRow.from_report(reports[name], reviewed=apply_review(reports[name], signed_off(reports[name])))
+            for name in ("demo-503-000", "demo-500-000")]
     rows.append(StatisticsRow.failed("broken.pdf", "文件已损坏，无法打开"))
     wb = openpyxl.load_workbook(io.BytesIO(render_statistics(rows, month=11)))
     ws = wb.active
@@ -259,7 +266,7 @@ def test_check_writes_nothing_when_an_output_cannot_be_made(tmp_path: Path, monk
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     import service.outputs.annotate as annotate
 
-    def broken(*_args: object) -> bytes:
+    def broken(*_args: object, **_kwargs: object) -> bytes:
         raise RuntimeError("simulated fault")
 
     monkeypatch.setattr(annotate, "render_annotated", broken)
