@@ -4,6 +4,7 @@ stages that consult it (classification, fields, rules, outputs) take a type from
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,15 @@ def test_a_type_added_to_the_registry_alone_is_classified_by_its_title() -> None
     assert spec("seizure_decision", registry).name == title
     # The registry itself is left as it was.
     assert "seizure_decision" not in DOC_TYPES and TitleClassifier().classify(page).doc_type == "other"
+
+
+def test_the_web_page_gets_every_types_name_from_the_registry(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from service.web.app import create_app
+    from service.web.settings import ServeSettings
+
+    settings = ServeSettings(data_dir=tmp_path / "data", workers=1)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
+        meta = client.get("/api/meta").json()
+    assert meta["type_names"] == type_names() and len(meta["type_names"]) == len(DOCUMENT_TYPES)
