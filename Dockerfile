@@ -14,9 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CASECHECK_DATA_DIR=/data
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY scripts/ scripts/
 COPY models/ models/
+COPY lexicon/ lexicon/
 COPY extractors/ extractors/
 COPY checkers/ checkers/
 COPY service/ service/

@@ -6,7 +6,10 @@ laid over it (`--rules FILE`), naming only what differs.
 
 from __future__ import annotations
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser from PyPI
+    import tomli as tomllib
 from pathlib import Path
 from typing import Any, Literal
 
