@@ -149,11 +149,18 @@ def build_case(seed: int, index: int, out_dir: Path, *, scanned: bool = False, n
             date=doc.day.isoformat() if doc.day else None, signed=doc.signed, sealed=doc.sealed,
             fields=doc.fields))
     pdf.select(order)
-    pdf.subset_fonts()
+    # MuPDF names each font subset with a tag from Python's global random: seed it for the call,
+    # so the same seed gives the same bytes, and leave everyone else's random state as it was.
+    state = random.getstate()
+    random.seed(f"{seed}:{index}:subset")
+    try:
+        pdf.subset_fonts()
+    finally:
+        random.setstate(state)
     out = _scan(pdf, page_info, rng) if scanned else pdf
     out_dir.mkdir(parents=True, exist_ok=True)
     pdf_path = out_dir / f"{name}.pdf"
-    out.save(pdf_path, garbage=3, deflate=True)
+    out.save(pdf_path, garbage=3, deflate=True, no_new_id=True)  # no random /ID: same seed, same bytes
     digest = hashlib.sha256(pdf_path.read_bytes()).hexdigest()
     present = {d.type for d in documents}
     notice_doc = next((d for d in documents if d.type == "notice"), None)

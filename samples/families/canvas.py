@@ -91,7 +91,9 @@ class PageRecord(BaseModel):
     number_bbox: tuple[float, float, float, float] | None = None
 
 
-_FONT_XREFS: dict[int, dict[str, int]] = {}  # id(pdf) -> font name -> xref
+# The last document fonts were embedded into, and their xrefs (holding the document keeps its
+# identity from being reused by another one).
+_FONTS: list[tuple[pymupdf.Document, dict[str, int]]] = []
 
 
 def _install_fonts(page: pymupdf.Page) -> None:
@@ -100,15 +102,14 @@ def _install_fonts(page: pymupdf.Page) -> None:
     Inserting a 20 MB face on each page costs MuPDF a digest of the whole file every time.
     """
     pdf = page.parent
-    known = _FONT_XREFS.get(id(pdf))
-    if known is None or any(pdf.xref_object(x) in ("null", "") for x in known.values()):
+    if not _FONTS or _FONTS[0][0] is not pdf:
         known = {name: page.insert_font(fontname=name, fontfile=str(face_file(key)))
                  for name, key in FONT_KEYS.items()}
-        _FONT_XREFS[id(pdf)] = known
+        _FONTS[:] = [(pdf, known)]
         return
     kind, value = pdf.xref_get_key(page.xref, "Resources")
     owner, prefix = (int(value.split()[0]), "") if kind == "xref" else (page.xref, "Resources/")
-    for name, xref in known.items():
+    for name, xref in _FONTS[0][1].items():
         pdf.xref_set_key(owner, f"{prefix}Font/{name}", f"{xref} 0 R")
 
 

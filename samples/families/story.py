@@ -284,6 +284,10 @@ def make_story(seed: int, index: int, *, families: dict[str, str] | None = None,
     )
     chosen = defects if defects is not None else _choose_defects(rng)
     fam = {k: rng.choice(v) for k, v in FAMILY_CHOICES.items()}
+    if index < 3:
+        # The first three cases of any corpus draw every family of every type once (each type
+        # rotated by its own offset, so the combinations still differ).
+        fam = {k: v[(index + n) % len(v)] for n, (k, v) in enumerate(FAMILY_CHOICES.items())}
     fam.update(families or {})
     fine_step = 1000
     fine = rng.randint(violation.fine_low // fine_step, violation.fine_high // fine_step) * fine_step

@@ -1,0 +1,163 @@
+"""The independent template families (samples/families): deterministic, valid, complete, honest.
+
+A small corpus of three cases draws every family of every document type once (the generator
+rotates the first three cases through them). Clean files are checked against DOMAIN.md's rules
+on their truth, and every planted defect is checked to be really there.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pymupdf
+import pytest
+from chinese_calendar import find_workday
+
+from models.truth import Truth
+from samples.families.build import build_case
+from samples.families.story import DEFECT_KINDS, FAMILY_CHOICES, make_story
+
+SEED = 4242
+CASES = 3
+SERVED = ("notice", "decision", "correction_order")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("families")
+    for index in range(CASES):
+        build_case(SEED, index, out)
+    return out
+
+
+def _truths(corpus: Path) -> list[Truth]:
+    return [Truth.model_validate_json(p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.truth.json"))]
+
+
+def test_every_family_of_every_type_appears(corpus: Path) -> None:
+    seen: dict[str, set[str]] = {key: set() for key in FAMILY_CHOICES}
+    for path in corpus.glob("*.families.json"):
+        for key, name in json.loads(path.read_text(encoding="utf-8")).items():
+            seen[key].add(name)
+    for key, names in FAMILY_CHOICES.items():
+        assert seen[key] == set(names), key
+
+
+def test_truth_is_valid_and_matches_the_pdf(corpus: Path) -> None:
+    truths = _truths(corpus)
+    assert len(truths) == CASES
+    for truth in truths:
+        pdf = pymupdf.open(corpus / truth.file)
+        assert pdf.page_count == truth.pages == len(truth.page_types) == len(truth.page_info)
+        covered = [p for d in truth.documents for p in range(d.pages[0], d.pages[1] + 1)]
+        assert covered == list(range(1, truth.pages + 1))  # documents tile the file in order
+        for doc in truth.documents:
+            assert all(truth.page_types[p - 1] == doc.type for p in range(doc.pages[0], doc.pages[1] + 1))
+        # Born-digital: the text layer carries the 文号 exactly as the truth has it.
+        for doc in truth.documents:
+            if doc.number and doc.type in ("notice", "decision"):
+                text = pdf[doc.pages[0] - 1].get_text().replace("\n", "")
+                assert doc.number in text, (truth.file, doc.number)
+        numbers = [p.archive_number for p in truth.page_info if p.archive_number is not None]
+        assert numbers == list(range(1, len(numbers) + 1))
+        unnumbered = {p.type for p in truth.page_info if p.archive_number is None}
+        assert unnumbered <= {"cover", "toc", "archive_note"}
+        assert set(truth.defects) <= set(DEFECT_KINDS)
+
+
+def test_generator_is_deterministic(corpus: Path, tmp_path: Path) -> None:
+    again = build_case(SEED, 1, tmp_path)
+    first = Truth.model_validate_json((corpus / again.file.replace(".pdf", ".truth.json")).read_text(encoding="utf-8"))
+    assert again.model_dump() == first.model_dump()
+    assert make_story(SEED, 7) == make_story(SEED, 7)
+    assert make_story(SEED, 7) != make_story(SEED + 1, 7)
+
+
+def _doc(truth: Truth, doc_type: str) -> list:
+    return [d for d in truth.documents if d.type == doc_type]
+
+
+def _served_dates(truth: Truth, served: str) -> list[date]:
+    out = []
+    for receipt in _doc(truth, "service_receipt"):
+        types = receipt.fields.get("served_types") or [receipt.fields.get("served_type")]
+        if served in types:
+            out.append(date.fromisoformat(receipt.date))
+    return out
+
+
+def test_clean_stories_are_clean_by_the_rulebook() -> None:
+    """Many clean stories (no PDFs, fast): the timeline keeps every DOMAIN.md §4 rule."""
+    checked = 0
+    for index in range(200):
+        story = make_story(SEED, index)
+        if story.defects:
+            continue
+        checked += 1
+        assert story.inspection <= story.filing < story.notice <= story.notice_service < story.decision
+        period = max(story.stated_days, 5 if story.hearing else 0)
+        assert story.decision > find_workday(period, story.notice_service)
+        assert story.decision <= story.decision_service <= find_workday(7, story.decision)
+        assert story.legal_review < story.decision and story.approval < story.notice
+        assert story.decision <= story.payment <= story.closing
+        assert (story.decision - story.filing).days <= 90
+        assert len({o.name for o in story.record_officers}) >= 2
+        assert len({story.inspection.year, story.closing.year}) == 1
+    assert checked > 60
+
+
+def test_clean_files_carry_everything_the_rules_need(corpus: Path) -> None:
+    clean = [t for t in _truths(corpus) if not t.defects]
+    for truth in clean:
+        assert truth.defects == []
+        for served in SERVED:
+            assert _doc(truth, served), (truth.file, served)
+            assert _served_dates(truth, served), (truth.file, served)
+        for doc in truth.documents:
+            assert doc.signed in (None, True) and doc.sealed in (None, True), (truth.file, doc.type)
+            if doc.number:
+                assert "〔" in doc.number and doc.number.endswith("号")
+        notice = _doc(truth, "notice")[0]
+        decision = _doc(truth, "decision")[0]
+        assert date.fromisoformat(decision.date) > max(_served_dates(truth, "notice"))
+        assert min(_served_dates(truth, "decision")) >= date.fromisoformat(decision.date)
+        pdf = pymupdf.open(corpus / truth.file)
+        decision_text = "".join(pdf[p - 1].get_text() for p in range(decision.pages[0], decision.pages[1] + 1))
+        assert notice.number in decision_text.replace("\n", "")  # the decision cites the notice served
+
+
+@pytest.mark.parametrize("code", DEFECT_KINDS)
+def test_each_planted_defect_is_really_in_the_story(code: str) -> None:
+    story = make_story(SEED, 0, defects=[code])
+    assert story.defects == [code]
+    if code == "date.statement_period":
+        period = max(story.stated_days, 5 if story.hearing else 0)
+        assert story.notice_service < story.decision <= find_workday(period, story.notice_service)
+    if code == "officers.insufficient":
+        assert len(story.record_officers) == 1
+    if code == "date.order":
+        assert (story.decision_service < story.decision or story.legal_review > story.decision
+                or story.closing < story.payment)
+
+
+def test_planted_defects_show_in_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two files with defects chosen to touch several families: the truth shows each one."""
+    from samples.families import build
+
+    original = build.make_story
+
+    def forced(seed: int, index: int) -> object:
+        codes = [["missing.service_receipt.decision", "seal.missing.decision"],
+                 ["signature.missing.inquiry_record", "number.malformed.notice"]][index]
+        return original(seed, index, defects=codes)
+
+    monkeypatch.setattr(build, "make_story", forced)
+    first = build_case(SEED, 0, tmp_path)
+    second = build_case(SEED, 1, tmp_path)
+    assert not _served_dates(first, "decision")
+    assert _doc(first, "decision")[0].sealed is False
+    assert _doc(second, "inquiry_record")[0].signed is False
+    number = _doc(second, "notice")[0].number
+    assert number and (not number.endswith("号") or "(" in number or "〔　　〕" in number)
