@@ -105,6 +105,9 @@ class DocTypeSpec(BaseModel):
     date_labels: tuple[str, ...] = ()
     date_is: FieldName | None = None  # the named value its date also is (a cover's 立案日期)
     fields: tuple[FieldName, ...]
+    # The labels its party is printed after (被检查单位, 受送达人…), where they are not those of its
+    # layout (a letter's 当事人 block or salutation, a form's 当事人/单位名称 row).
+    party_labels: tuple[str, ...] = ()
     sheet_row: Category  # the 自查单 row its findings belong to unless the rule pack says otherwise
     missing_advice: str | None = None  # what to do when the procedure needs it and it is absent
 
@@ -144,6 +147,8 @@ _SPECS = (
         title_words=("检查", "勘察", "勘验", "笔录"), layout="record", signed=True, step=True,
         date="record_start", date_steps=("labelled", "header", "last_alone"), date_labels=RECORD_TIME_LABELS,
         fields=("party", "officers"), sheet_row="现场笔录",
+        party_labels=("被检查单位", "被检查人", "检查对象", "被检查单位（人）", "被检查单位名称", "被勘察单位", "当事人",
+                      "单位名称"),
         missing_advice="补充现场检查（勘察）笔录或调查询问笔录，笔录应由两名以上执法人员制作并经当事人签名",
     ),
     DocTypeSpec(
@@ -151,6 +156,7 @@ _SPECS = (
         title_rank=140, layout="record", signed=True, step=True,
         date="record_start", date_steps=("labelled", "header", "last_alone"), date_labels=RECORD_TIME_LABELS,
         fields=("party", "officers"), sheet_row="现场笔录",
+        party_labels=("工作单位", "单位", "被询问人单位", "所在单位", "当事人"),
     ),
     DocTypeSpec(
         code="evidence", name="证据材料", short="证据",
@@ -230,6 +236,7 @@ _SPECS = (
         titles=("送达回[证执单]", "邮寄送达", "送达证明", "送达凭证"), title_rank=30, layout="receipt",
         signed=True, step=True, date="receipt", date_steps=("receipt",),
         fields=("party", "served"), sheet_row="送达回证",
+        party_labels=("受送达人", "受送达单位", "受送达人名称"),
     ),
     DocTypeSpec(
         code="payment_receipt", name="罚没款缴款凭证", short="缴款凭证",
@@ -238,6 +245,7 @@ _SPECS = (
         date="payment", date_steps=("labelled", "first"),
         date_labels=("缴款日期", "交款日期", "填制日期", "填发日期", "开票日期", "交易日期", "入账日期", "日期"),
         fields=("party", "decision_number", "amount"), sheet_row="相关记录",
+        party_labels=("缴款人全称", "缴款人", "缴款单位", "付款人全称", "付款人", "缴款人名称"),
     ),
     DocTypeSpec(
         code="closing_approval", name="结案审批表", short="结案审批表", titles=("结案(审批|报告|登记|呈批)",),

@@ -307,8 +307,9 @@ def _set(fields: DocumentFields, name: str, value: FieldValue | None) -> None:
 
 
 def _party(doc: _Doc, letter: bool) -> FieldValue | None:
-    """The party: a letter's 当事人 block or salutation, else the label its type's form uses."""
-    if letter:
+    """The party: a letter's 当事人 block or salutation, else after its type's labels."""
+    own = spec(doc.type).party_labels
+    if letter and not own:
         found = V.party_from_labels(doc.pages[:1], V.PARTY_LABELS["outgoing"])
         if found or not doc.pages:
             return found
@@ -316,8 +317,7 @@ def _party(doc: _Doc, letter: bool) -> FieldValue | None:
         number = header_number(doc)
         after = number.bbox[3] if number and number.bbox else 0.0
         return V.party_from_salutation(page, after)
-    key = doc.type if doc.type in V.PARTY_LABELS else "form"
-    return V.party_from_labels(doc.pages[:1], V.PARTY_LABELS[key])
+    return V.party_from_labels(doc.pages[:1], own or V.PARTY_LABELS["form"])
 
 
 def _cause(doc: _Doc, party: str | None) -> FieldValue | None:

@@ -19,14 +19,11 @@ _REJECT = re.compile(r"\s*(?:\([^()]{0,8}\))?\s*(?:签|盖章|意见|关系|陈�
 
 # --- party -----------------------------------------------------------------------------------
 
+# The party's labels on a letter (发文) and on a form; a type printing it under labels of its own
+# names them in its spec (models/doctypes.py: party_labels).
 PARTY_LABELS: dict[str, tuple[str, ...]] = {
     "outgoing": ("当事人", "当事人名称", "当事人姓名", "被处罚人", "被处罚单位", "被处罚单位名称", "单位名称",
                  "被责令改正单位", "被责令改正人", "受处罚单位"),
-    "inspection_record": ("被检查单位", "被检查人", "检查对象", "被检查单位（人）", "被检查单位名称", "被勘察单位",
-                          "当事人", "单位名称"),
-    "inquiry_record": ("工作单位", "单位", "被询问人单位", "所在单位", "当事人"),
-    "service_receipt": ("受送达人", "受送达单位", "受送达人名称"),
-    "payment_receipt": ("缴款人全称", "缴款人", "缴款单位", "付款人全称", "付款人", "缴款人名称"),
     "form": ("当事人", "当事人名称", "单位名称", "被处罚单位", "被处罚人", "违法单位", "被检查单位"),
 }
 # Answers and remarks that sit where a name goes (被检查人：不申请回避。); not 无锡…, 现代…
