@@ -20,15 +20,18 @@ from samples.families.build import build_case
 from samples.families.story import DEFECT_KINDS, FAMILY_CHOICES, make_story
 
 SEED = 4242
-CASES = 3
 SERVED = ("notice", "decision", "correction_order")
+# The three files of the small corpus: one clean, two with defects touching several families.
+PLANTED = ([], ["missing.service_receipt.decision", "seal.missing.decision"],
+           ["signature.missing.inquiry_record", "number.malformed.notice"])
+CASES = len(PLANTED)
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("families")
-    for index in range(CASES):
-        build_case(SEED, index, out)
+    for index, defects in enumerate(PLANTED):
+        build_case(SEED, index, out, defects=defects)
     return out
 
 
@@ -68,7 +71,7 @@ def test_truth_is_valid_and_matches_the_pdf(corpus: Path) -> None:
 
 
 def test_generator_is_deterministic(corpus: Path, tmp_path: Path) -> None:
-    again = build_case(SEED, 1, tmp_path)
+    again = build_case(SEED, 1, tmp_path, defects=PLANTED[1])
     first = Truth.model_validate_json((corpus / again.file.replace(".pdf", ".truth.json")).read_text(encoding="utf-8"))
     assert again.model_dump() == first.model_dump()
     assert make_story(SEED, 7) == make_story(SEED, 7)
@@ -110,6 +113,7 @@ def test_clean_stories_are_clean_by_the_rulebook() -> None:
 
 def test_clean_files_carry_everything_the_rules_need(corpus: Path) -> None:
     clean = [t for t in _truths(corpus) if not t.defects]
+    assert clean
     for truth in clean:
         assert truth.defects == []
         for served in SERVED:
@@ -142,20 +146,9 @@ def test_each_planted_defect_is_really_in_the_story(code: str) -> None:
                 or story.closing < story.payment)
 
 
-def test_planted_defects_show_in_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two files with defects chosen to touch several families: the truth shows each one."""
-    from samples.families import build
-
-    original = build.make_story
-
-    def forced(seed: int, index: int) -> object:
-        codes = [["missing.service_receipt.decision", "seal.missing.decision"],
-                 ["signature.missing.inquiry_record", "number.malformed.notice"]][index]
-        return original(seed, index, defects=codes)
-
-    monkeypatch.setattr(build, "make_story", forced)
-    first = build_case(SEED, 0, tmp_path)
-    second = build_case(SEED, 1, tmp_path)
+def test_planted_defects_show_in_the_files(corpus: Path) -> None:
+    first, second = (t for t in _truths(corpus) if t.defects)
+    assert first.defects == sorted(PLANTED[1]) and second.defects == sorted(PLANTED[2])
     assert not _served_dates(first, "decision")
     assert _doc(first, "decision")[0].sealed is False
     assert _doc(second, "inquiry_record")[0].signed is False

@@ -96,8 +96,10 @@ def _span(first: int, last: int, dash: str) -> str:
     return str(first) if first == last else f"{first}{dash}{last}"
 
 
-def build_case(seed: int, index: int, out_dir: Path, *, scanned: bool = False, name: str | None = None) -> Truth:
-    story = make_story(seed, index)
+def build_case(seed: int, index: int, out_dir: Path, *, scanned: bool = False, name: str | None = None,
+               defects: list[str] | None = None) -> Truth:
+    """One case file and its truth; `defects` overrides the seed's own pick (tests)."""
+    story = make_story(seed, index, defects=defects)
     name = name or f"fam-{seed}-{index:03d}"
     pdf = pymupdf.open()
     with drawing_into(pdf):
