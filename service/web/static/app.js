@@ -26,7 +26,8 @@ const POLL_MS = 700;
 
 let meta = null;
 let token = localStorage.getItem("casecheck-token") || "";
-let current = null; // {id, report, sizes}
+let current = null; // {id, job, report, sizes, review}
+let me = null; // {name, role, may_review, is_admin}
 let pollTimer = null;
 const imageCache = new Map();
 
@@ -55,7 +56,9 @@ function askToken() {
     $("#token-form").onsubmit = () => {
       token = $("#token").value.trim();
       localStorage.setItem("casecheck-token", token);
+      imageCache.clear();
       resolve();
+      loadMe();
     };
     if (!dialog.open) dialog.showModal();
   });
@@ -72,15 +75,26 @@ async function pageImage(id, page, width) {
 }
 
 // -- uploading ----------------------------------------------------------------------------------
+// Several files dropped at once go up one after another; the last one is shown.
+async function uploadAll(files) {
+  for (const file of files) await upload(file);
+}
+
 function upload(file) {
+  return new Promise((resolve) => uploadOne(file, resolve));
+}
+
+function uploadOne(file, done) {
   const error = $("#upload-error");
   error.hidden = true;
   if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") {
     showUploadError(`${file.name}：不是 PDF 文件`);
+    done();
     return;
   }
   if (meta && file.size > meta.max_upload_mb * 1024 * 1024) {
     showUploadError(`${file.name}：超过 ${meta.max_upload_mb} MB 上限`);
+    done();
     return;
   }
   const form = new FormData();
@@ -95,7 +109,8 @@ function upload(file) {
   request.onload = async () => {
     let body = {};
     try { body = JSON.parse(request.responseText); } catch { /* not JSON: a proxy's page */ }
-    if (request.status === 401) { await askToken(); upload(file); return; }
+    if (request.status === 401) { await askToken(); uploadOne(file, done); return; }
+    done();
     if (request.status !== 202) {
       showUploadError(body.error || `上传失败（${request.status}）`);
       return;
@@ -105,7 +120,7 @@ function upload(file) {
     else location.hash = target;
     refreshRecent();
   };
-  request.onerror = () => showUploadError("上传失败：无法连接服务");
+  request.onerror = () => { showUploadError("上传失败：无法连接服务"); done(); };
   $("#job").hidden = false;
   $("#job-name").textContent = file.name;
   $("#result").hidden = true;
@@ -161,8 +176,8 @@ async function follow(id) {
 
 async function showReport(job) {
   const report = job.report;
-  const sizes = await json(`/api/cases/${job.id}/pages`);
-  current = { id: job.id, report, sizes };
+  const [sizes, review] = await Promise.all([json(`/api/cases/${job.id}/pages`), json(`/api/cases/${job.id}/review`)]);
+  current = { id: job.id, job, report, sizes, review };
   const seconds = job.summary && job.summary.seconds;
   showProgress(`审查完成：共 ${report.pages} 页，${report.documents.length} 份文书` +
     (seconds ? `，用时 ${seconds.toFixed(1)} 秒` : ""), null);
@@ -171,12 +186,20 @@ async function showReport(job) {
     link.href = `/api/cases/${job.id}/${link.dataset.download}`;
   }
   $("#downloads").hidden = false;
-  renderChips(report);
-  renderFields(report.case);
-  renderCategories(report);
-  renderReview(report.review);
+  $("#delete-case").hidden = !(me && me.is_admin);
+  renderAll();
   renderDocuments(report.documents);
   $("#result").hidden = false;
+}
+
+function renderAll() {
+  const { report } = current;
+  renderStation();
+  renderChips();
+  renderFields(report.case);
+  renderCategories();
+  renderReview();
+  renderHistory();
 }
 
 async function download(job, name) {
@@ -191,68 +214,213 @@ async function download(job, name) {
   link.remove();
 }
 
-// -- the result ---------------------------------------------------------------------------------
-function renderChips(report) {
-  const legality = report.findings.filter((f) => f.kind === "合法性").length;
-  const standard = report.findings.length - legality;
-  const chips = $("#chips");
-  chips.replaceChildren(
+// -- the review: what the person decided, over what the machine found ----------------------------
+const REVIEW_STATUS = { machine: "机器初查", in_review: "复核中", reviewed: "已复核" };
+const DECISION_TEXT = { confirmed: "已确认", dismissed: "已排除", review: "待核实" };
+
+const mayReview = () => Boolean(me && me.may_review);
+const decisionOf = (id) => (current.review.decisions[id] || {}).decision;
+
+// The findings as the review leaves them (as the server's apply_review): dismissed ones out,
+// confirmed review items and added problems in, findings moved to 待核实 out of the count.
+function effective() {
+  const { report, review } = current;
+  const findings = [];
+  const open = [];
+  for (const f of report.findings) {
+    const d = decisionOf(f.id) || "confirmed";
+    if (d === "confirmed") findings.push(f); else if (d === "review") open.push(f);
+  }
+  for (const f of report.review) {
+    const d = decisionOf(f.id) || "review";
+    if (d === "confirmed") findings.push(f); else if (d === "review") open.push(f);
+  }
+  review.added.forEach((a, i) => findings.push(addedFinding(a, i)));
+  return { findings, open };
+}
+
+function addedFinding(added, index) {
+  return { id: `A${index + 1}`, code: "人工添加", category: added.category, kind: added.kind, message: added.message,
+    suggestion: added.suggestion, evidence: added.pages.map((page) => ({ page })), added: index };
+}
+
+// Every change is stored at once: the service records who did what and renders the sheet again.
+async function saveReview(change) {
+  const draft = structuredClone(current.review);
+  change(draft);
+  if (draft.status === "machine") draft.status = "in_review";
+  const error = $("#station-error");
+  error.hidden = true;
+  const response = await api(`/api/cases/${current.id}/review`, {
+    method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(draft),
+  });
+  let body = {};
+  try { body = await response.json(); } catch { /* not JSON */ }
+  if (!response.ok) {
+    error.textContent = response.status === 403 ? `无权修改复核：${body.error || ""}`
+      : response.status === 409 ? "案卷尚未审查完成，暂不能复核" : `保存失败：${body.error || response.status}`;
+    error.hidden = false;
+    return false;
+  }
+  current.review = body;
+  renderAll();
+  refreshRecent();
+  return true;
+}
+
+function renderStation() {
+  const { review } = current;
+  const badge = $("#review-status");
+  badge.textContent = REVIEW_STATUS[review.status];
+  badge.className = `badge ${review.status}`;
+  const who = review.reviewer ? `最后修改：${review.reviewer}${review.updated ? "，" + review.updated.replace("T", " ").slice(0, 16) : ""}` : "";
+  const unchecked = meta ? meta.categories.filter((c) => !meta.checked.includes(c)) : [];
+  $("#review-note").textContent = review.status === "reviewed" ? who
+    : `是否合格待复核${unchecked.length ? "；" + unchecked.join("、") + "未自动审查，须人工审查" : ""}${who ? "。" + who : ""}`;
+  const editable = mayReview();
+  const reviewed = review.status === "reviewed";
+  $("#self-checker").value = review.self_checker || "";
+  $("#reported-on").value = review.reported_on || "";
+  for (const id of ["#self-checker", "#reported-on"]) $(id).disabled = !editable || reviewed;
+  $("#sign-off").hidden = !editable || reviewed;
+  $("#reopen").hidden = !editable || !reviewed;
+  $("#regenerate").hidden = !editable;
+  $("#signoff").classList.toggle("readonly", !editable);
+}
+
+function renderChips() {
+  const { findings, open } = effective();
+  const legality = findings.filter((f) => f.kind === "合法性").length;
+  const standard = findings.length - legality;
+  const reviewed = current.review.status === "reviewed";
+  const passed = reviewed ? (findings.length ? "否" : "是") : "待复核";
+  $("#chips").replaceChildren(
     el("span", { class: `chip ${legality ? "legality" : "ok"}`, text: `合法性问题 ${legality}` }),
     el("span", { class: `chip ${standard ? "standard" : "ok"}`, text: `规范性问题 ${standard}` }),
-    el("span", { class: `chip ${report.review.length ? "review" : "ok"}`, text: `待人工核实 ${report.review.length}` }),
-    el("span", { class: "chip plain", text: `是否合格：${report.findings.length ? "否" : "是"}` }),
+    el("span", { class: `chip ${open.length ? "review" : "ok"}`, text: `待人工核实 ${open.length}` }),
+    el("span", { class: `chip plain ${reviewed ? "" : "pending"}`, text: `是否合格：${passed}` }),
   );
 }
 
 function renderFields(fields) {
   const list = $("#fields");
   list.replaceChildren();
+  const corrected = current.review.fields || {};
   for (const [key, label] of FIELD_LABELS) {
-    let value = fields[key];
-    if (Array.isArray(value)) value = value.join("、");
-    list.append(el("dt", { text: label }), el("dd", { class: value ? "" : "muted", text: value || "未识读到" }));
+    const machine = Array.isArray(fields[key]) ? fields[key].join("、") : fields[key];
+    const has = Object.prototype.hasOwnProperty.call(corrected, key);
+    const value = has ? (Array.isArray(corrected[key]) ? corrected[key].join("、") : corrected[key]) : machine;
+    const dt = el("dt", { text: label });
+    const dd = el("dd", { class: value ? (has ? "corrected" : "") : "muted", text: value || "未识读到" });
+    if (has) dd.append(el("small", { class: "machine", text: `（机器识读：${machine || "未识读到"}）` }));
+    if (mayReview() && current.review.status !== "reviewed") {
+      dt.append(el("button", { type: "button", class: "edit", "aria-label": `更正${label}`, title: `更正${label}`, text: "更正",
+        onclick: () => editField(dd, key, label, value || "", machine || "") }));
+    }
+    list.append(dt, dd);
   }
 }
 
-function renderCategories(report) {
+function editField(dd, key, label, value, machine) {
+  const input = el("input", { type: "text", value, "aria-label": `${label}（更正）` });
+  const save = async () => {
+    const text = input.value.trim();
+    await saveReview((draft) => {
+      if (!text || text === machine) delete draft.fields[key];
+      else draft.fields[key] = key === "officers" ? text.split(/[、,，\s]+/).filter(Boolean) : text;
+    });
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); save(); }
+    if (event.key === "Escape") { event.preventDefault(); renderFields(current.report.case); }
+  });
+  dd.replaceChildren(input,
+    el("button", { type: "button", class: "button small", text: "保存", onclick: save }),
+    el("button", { type: "button", class: "button small secondary", text: "取消", onclick: () => renderFields(current.report.case) }),
+    el("small", { class: "machine", text: `机器识读：${machine || "未识读到"}` }));
+  input.focus();
+  input.select();
+}
+
+function renderCategories() {
+  const { report, review } = current;
   const box = $("#categories");
   box.replaceChildren();
   const categories = meta ? meta.categories : [...new Set(report.findings.map((f) => f.category))];
   const checked = new Set(meta ? meta.checked : categories);
-  let number = 0;
+  const { findings: counted, open } = effective();
   for (const category of categories) {
-    const findings = report.findings.filter((f) => f.category === category);
-    const reviews = report.review.filter((f) => f.category === category).length;
-    const section = el("details", { class: `category ${findings.length ? "has" : "none"}` });
-    if (findings.length) section.open = true;
-    const note = findings.length ? `${findings.length} 项问题`
-      : checked.has(category) ? "未发现问题" : "本项未自动审查，请人工审查";
+    // The machine's findings of this row whatever was decided (a dismissed one shown struck
+    // through), the review items confirmed into it, the problems a person added to it.
+    const shown = [
+      ...report.findings.filter((f) => f.category === category),
+      ...report.review.filter((f) => f.category === category && decisionOf(f.id) === "confirmed"),
+      ...review.added.map((a, i) => addedFinding(a, i)).filter((f) => f.category === category),
+    ];
+    const count = counted.filter((f) => f.category === category).length;
+    const reviews = open.filter((f) => f.category === category).length;
+    const section = el("details", { class: `category ${count ? "has" : "none"}` });
+    if (shown.length) section.open = true;
+    const note = count ? `${count} 项问题` : checked.has(category) ? "未发现问题" : "本项未自动审查，请人工审查";
     section.append(el("summary", {},
       el("span", { class: "category-name", text: category }),
-      el("span", { class: `count ${findings.length ? "bad" : checked.has(category) ? "good" : "unchecked"}`, text: note }),
+      el("span", { class: `count ${count ? "bad" : checked.has(category) ? "good" : "unchecked"}`, text: note }),
       reviews ? el("span", { class: "count review", text: `另有 ${reviews} 项待核实` }) : null));
-    for (const finding of findings) section.append(findingCard(finding, `F${++number}`));
+    for (const finding of shown) section.append(findingCard(finding, report.review.includes(finding)));
+    const tools = el("div", { class: "row-tools" });
+    if (count) tools.append(remedyEditor(category));
+    if (mayReview() && review.status !== "reviewed") {
+      tools.append(el("button", { type: "button", class: "button small secondary", text: "＋ 添加问题",
+        "aria-label": `在「${category}」添加问题`, onclick: () => addProblem(category) }));
+    }
+    if (tools.childElementCount) section.append(tools);
     box.append(section);
   }
 }
 
-function renderReview(review) {
-  $("#review-block").hidden = !review.length;
-  const box = $("#review");
-  box.replaceChildren(...review.map((item, i) => findingCard(item, `R${i + 1}`, true)));
+function remedyEditor(category) {
+  const remedy = current.review.remedy[category] || { done: "", complete: false };
+  const editable = mayReview();
+  const done = el("input", { type: "text", value: remedy.done, placeholder: "整改情况", "aria-label": `${category}整改情况` });
+  const complete = el("input", { type: "checkbox", "aria-label": `${category}已完成整改` });
+  complete.checked = remedy.complete;
+  done.disabled = complete.disabled = !editable;
+  const save = () => saveReview((draft) => {
+    if (!done.value.trim() && !complete.checked) delete draft.remedy[category];
+    else draft.remedy[category] = { done: done.value.trim(), complete: complete.checked };
+  });
+  done.addEventListener("change", save);
+  done.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); done.blur(); } });
+  complete.addEventListener("change", save);
+  return el("div", { class: "remedy" }, el("label", {}, "整改情况 ", done), el("label", { class: "check" }, complete, " 已完成整改"));
 }
 
-function findingCard(finding, label, isReview = false) {
-  const kindClass = isReview ? "review" : finding.kind === "合法性" ? "legality" : "standard";
+function renderReview() {
+  const { report } = current;
+  const items = report.review.filter((f) => decisionOf(f.id) !== "confirmed");
+  const moved = report.findings.filter((f) => decisionOf(f.id) === "review");
+  $("#review-block").hidden = !items.length && !moved.length;
+  $("#review").replaceChildren(...items.map((item) => findingCard(item, true)),
+    ...moved.map((f) => el("p", { class: "muted", text: `${f.id} 已改为待核实（见「${f.category}」）` })));
+}
+
+function findingCard(finding, isReview = false) {
+  const decision = finding.added != null ? null : decisionOf(finding.id);
+  const dismissed = decision === "dismissed";
+  const pending = isReview ? decision !== "confirmed" : decision === "review";
+  const kindClass = pending ? "review" : finding.kind === "合法性" ? "legality" : "standard";
   const pages = [...new Set(finding.evidence.map((e) => e.page))].sort((a, b) => a - b);
-  const card = el("article", { class: `finding ${kindClass}` },
+  const card = el("article", { class: `finding ${kindClass}${dismissed ? " dismissed" : ""}`, "data-id": finding.id },
     el("div", { class: "finding-head" },
-      el("span", { class: "label", text: label }),
-      el("span", { class: `kind ${kindClass}`, text: isReview ? "待核实" : finding.kind }),
+      el("span", { class: "label", text: finding.id }),
+      el("span", { class: `kind ${kindClass}`, text: pending ? "待核实" : finding.kind }),
       isReview ? el("span", { class: "muted", text: finding.category }) : null,
+      decision ? el("span", { class: `decision ${decision}`, text: DECISION_TEXT[decision] }) : null,
+      finding.added != null ? el("span", { class: "decision added", text: `人工添加 · ${current.review.reviewer || ""}` }) : null,
       el("span", { class: "code", text: finding.code })),
     el("p", { class: "message", text: finding.message }),
     finding.suggestion ? el("p", { class: "suggestion" }, el("b", { text: "整改建议：" }), finding.suggestion) : null,
+    dismissed ? el("p", { class: "reason" }, el("b", { text: "排除理由：" }), current.review.decisions[finding.id].reason) : null,
   );
   if (pages.length) {
     const thumbs = el("div", { class: "thumbs" });
@@ -263,7 +431,100 @@ function findingCard(finding, label, isReview = false) {
     if (pages.length > 6) thumbs.append(el("span", { class: "muted", text: `另 ${pages.length - 6} 页` }));
     card.append(thumbs);
   }
+  if (mayReview() && current.review.status !== "reviewed") card.append(decisionButtons(finding, isReview));
   return card;
+}
+
+function decisionButtons(finding, isReview) {
+  const bar = el("div", { class: "actions" });
+  const decide = (decision, reason = "") => saveReview((draft) => {
+    draft.decisions[finding.id] = { decision, reason };
+  });
+  const undo = () => saveReview((draft) => { delete draft.decisions[finding.id]; });
+  const button = (text, onclick, cls = "secondary") =>
+    el("button", { type: "button", class: `button small ${cls}`, text, onclick });
+  if (finding.added != null) {
+    bar.append(button("删除", () => saveReview((draft) => { draft.added.splice(finding.added, 1); })));
+    return bar;
+  }
+  const decision = decisionOf(finding.id);
+  if (decision !== "confirmed") bar.append(button(isReview ? "确认为问题" : "确认", () => decide("confirmed"), ""));
+  if (decision !== "dismissed") {
+    bar.append(button("排除", async () => {
+      const reason = await askReason(finding);
+      if (reason) decide("dismissed", reason);
+    }));
+  }
+  if (!isReview && decision !== "review") bar.append(button("改为待核实", () => decide("review")));
+  if (decision) bar.append(button("撤销", undo, "plain"));
+  return bar;
+}
+
+// -- dialogs: Enter confirms, Escape cancels (the browser's own for <dialog>) ---------------------
+function askReason(finding) {
+  return new Promise((resolve) => {
+    const dialog = $("#dismiss-dialog");
+    const reason = $("#dismiss-reason");
+    $("#dismiss-title").textContent = `排除 ${finding.id}`;
+    $("#dismiss-message").textContent = finding.message;
+    reason.value = "";
+    let answered = false;
+    const finish = (value) => { if (!answered) { answered = true; resolve(value); } };
+    $("#dismiss-form").onsubmit = () => finish(reason.value.trim() || null);
+    $("#dismiss-cancel").onclick = () => { dialog.close(); finish(null); };
+    reason.onkeydown = (event) => {
+      if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); $("#dismiss-form").requestSubmit(); }
+    };
+    dialog.onclose = () => finish(null);
+    dialog.showModal();
+    reason.focus();
+  });
+}
+
+function parsePages(text) {
+  const pages = new Set();
+  for (const part of text.split(/[,，、\s]+/).filter(Boolean)) {
+    const range = part.match(/^(\d+)\s*[-–~]\s*(\d+)$/);
+    if (range) for (let p = +range[1]; p <= +range[2]; p += 1) pages.add(p);
+    else if (/^\d+$/.test(part)) pages.add(+part);
+    else return null;
+  }
+  return [...pages].sort((a, b) => a - b);
+}
+
+function addProblem(category) {
+  const dialog = $("#add-dialog");
+  const select = $("#add-category");
+  select.replaceChildren(...(meta ? meta.categories : [category]).map((c) => el("option", { value: c, text: c })));
+  select.value = category;
+  for (const id of ["#add-message", "#add-suggestion", "#add-pages"]) $(id).value = "";
+  $("#add-kind").value = "合法性";
+  $("#add-error").hidden = true;
+  $("#add-cancel").onclick = () => dialog.close();
+  $("#add-form").onsubmit = (event) => {
+    const pages = parsePages($("#add-pages").value);
+    const message = $("#add-message").value.trim();
+    const pageCount = current.report.pages;
+    if (pages === null || pages.some((p) => p < 1 || p > pageCount) || !message) {
+      event.preventDefault();
+      $("#add-error").textContent = !message ? "请填写问题描述" : `页码应为 1 至 ${pageCount} 之间的数字，如 3, 5-7`;
+      $("#add-error").hidden = false;
+      return;
+    }
+    const added = { category: select.value, kind: $("#add-kind").value, message,
+      suggestion: $("#add-suggestion").value.trim(), pages };
+    saveReview((draft) => { draft.added.push(added); });
+  };
+  dialog.showModal();
+  $("#add-kind").focus();
+}
+
+function renderHistory() {
+  const history = current.review.history || [];
+  $("#history-count").textContent = history.length ? `（${history.length} 条）` : "（暂无）";
+  $("#history").replaceChildren(...history.slice().reverse().map((h) => el("li", {},
+    el("span", { class: "when", text: h.at.replace("T", " ").slice(0, 19) }),
+    el("b", { text: h.by }), el("span", { text: h.what }))));
 }
 
 // A page picture with its evidence boxes laid over it, in percent of the displayed page.
@@ -337,21 +598,75 @@ function drawViewer() {
   $("#next").disabled = viewerPage >= report.pages;
 }
 
-// -- recent cases -------------------------------------------------------------------------------
+// -- the case list ------------------------------------------------------------------------------
+function listQuery() {
+  const params = new URLSearchParams();
+  const q = $("#q").value.trim();
+  if (q) params.set("q", q);
+  if ($("#f-month").value) params.set("month", $("#f-month").value);
+  if ($("#f-passed").value) params.set("passed", $("#f-passed").value);
+  if ($("#f-review").value) params.set("review", $("#f-review").value);
+  return params;
+}
+
+let recentTimer = null;
+
 async function refreshRecent() {
+  clearTimeout(recentTimer);
+  const params = listQuery();
+  params.set("limit", "50");
   let jobs;
-  try { jobs = await json("/api/cases?limit=30"); } catch { return; }
+  try { jobs = await json(`/api/cases?${params}`); } catch { return; }
   const list = $("#recent");
-  if (!jobs.length) { list.replaceChildren(el("li", { class: "muted", text: "暂无" })); return; }
+  if (!jobs.length) {
+    list.replaceChildren(el("li", { class: "muted", text: [...listQuery()].length ? "没有符合条件的案卷" : "暂无" }));
+    return;
+  }
   list.replaceChildren(...jobs.map((job) => {
     const s = job.summary || {};
     const detail = job.status === "done" ? `合法性 ${s.legality ?? 0} · 规范性 ${s.standard ?? 0} · 核实 ${s.review ?? 0}`
       : job.status === "running" ? `${job.progress.done}/${job.progress.total} 页` : STATUS[job.status];
+    const c = job.case || {};
+    const line = [c.decision_number, c.party].filter(Boolean).join(" · ");
     return el("li", { class: job.status },
       el("a", { href: `#/cases/${job.id}`, text: job.name }),
-      el("span", { class: "muted", text: detail }));
+      line ? el("span", { class: "muted", text: line }) : null,
+      el("span", { class: "muted" }, detail,
+        job.review_status ? el("span", { class: `badge small ${job.review_status}`, text: job.review_status_name }) : null,
+        job.passed ? el("span", { class: "passed", text: ` 合格：${job.passed}` }) : null));
   }));
-  if (jobs.some((j) => j.status === "queued" || j.status === "running")) setTimeout(refreshRecent, 3000);
+  if (jobs.some((j) => j.status === "queued" || j.status === "running")) recentTimer = setTimeout(refreshRecent, 3000);
+}
+
+async function exportStatistics() {
+  const params = listQuery();
+  const response = await api(`/api/statistics.xlsx?${params}`);
+  if (!response.ok) return;
+  const blob = await response.blob();
+  const month = $("#f-month").value;
+  const link = el("a", { href: URL.createObjectURL(blob), download: `案卷自查情况统计表${month ? "-" + month : ""}.xlsx` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+async function deleteCase() {
+  if (!current) return;
+  if (!window.confirm(`删除案卷「${current.job.name}」及其上传文件和全部输出？此操作不可撤销。`)) return;
+  const response = await api(`/api/cases/${current.id}`, { method: "DELETE" });
+  if (response.status === 204) {
+    current = null;
+    $("#job").hidden = true;
+    location.hash = "";
+    refreshRecent();
+  }
+}
+
+async function loadMe() {
+  try { me = await json("/api/me"); } catch { me = null; }
+  $("#who").hidden = !me;
+  if (me) $("#who-name").textContent = `${me.name}（${me.role}）`;
+  if (current) { $("#delete-case").hidden = !(me && me.is_admin); renderAll(); }
 }
 
 // -- wiring -------------------------------------------------------------------------------------
@@ -365,14 +680,13 @@ async function init() {
   const input = $("#file");
   $("#choose").addEventListener("click", () => input.click());
   drop.addEventListener("keydown", (event) => { if (event.key === "Enter") input.click(); });
-  input.addEventListener("change", () => { if (input.files[0]) upload(input.files[0]); input.value = ""; });
+  input.addEventListener("change", () => { const files = [...input.files]; input.value = ""; uploadAll(files); });
   drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (event) => {
     event.preventDefault();
     drop.classList.remove("over");
-    const file = event.dataTransfer.files[0];
-    if (file) upload(file);
+    uploadAll([...event.dataTransfer.files]);
   });
   $("#close").addEventListener("click", () => $("#viewer").close());
   $("#prev").addEventListener("click", () => { viewerPage -= 1; drawViewer(); });
@@ -382,11 +696,36 @@ async function init() {
     if (event.key === "ArrowLeft" && viewerPage > 1) { viewerPage -= 1; drawViewer(); }
     if (event.key === "ArrowRight" && current && viewerPage < current.report.pages) { viewerPage += 1; drawViewer(); }
   });
+  // The station.
+  $("#sign-off").addEventListener("click", () => saveReview((draft) => {
+    draft.status = "reviewed";
+    draft.self_checker = $("#self-checker").value.trim() || null;
+    draft.reported_on = $("#reported-on").value || null;
+  }));
+  $("#reopen").addEventListener("click", () => saveReview((draft) => { draft.status = "in_review"; }));
+  $("#regenerate").addEventListener("click", async () => {
+    if (await saveReview(() => {})) download(current.job, "sheet.docx");
+  });
+  for (const id of ["#self-checker", "#reported-on"]) {
+    $(id).addEventListener("change", () => saveReview((draft) => {
+      draft.self_checker = $("#self-checker").value.trim() || null;
+      draft.reported_on = $("#reported-on").value || null;
+    }));
+  }
+  $("#delete-case").addEventListener("click", deleteCase);
+  $("#switch-user").addEventListener("click", async () => { await askToken(); if (current) follow(current.id); });
+  // The list.
+  let typing = null;
+  $("#q").addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(refreshRecent, 250); });
+  for (const id of ["#f-month", "#f-passed", "#f-review"]) $(id).addEventListener("change", refreshRecent);
+  $("#filters").addEventListener("submit", (event) => { event.preventDefault(); refreshRecent(); });
+  $("#export").addEventListener("click", exportStatistics);
   window.addEventListener("hashchange", route);
   try {
     meta = await json("/api/meta");
     $("#limits").textContent = `仅限 PDF 文件，单个不超过 ${meta.max_upload_mb} MB、${meta.max_pages} 页 · 审查标准：${meta.rule_pack_title || meta.rule_pack}`;
   } catch { /* the page still works without it */ }
+  await loadMe();
   refreshRecent();
   route();
 }
