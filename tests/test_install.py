@@ -131,3 +131,16 @@ def test_bundle_installs_into_a_fresh_venv_without_network(tmp_path: Path) -> No
     assert check.returncode == 0, check.stderr[-2000:]
     assert {p.name for p in out.iterdir()} >= {"demo-503-000.report.json", "demo-503-000.自查单.docx",
                                               "demo-503-000.annotated.pdf"}
+
+
+def test_api_docs_assets_ship_with_a_package() -> None:
+    """Swagger UI and ReDoc for /docs and /redoc come from fastapi-offline's wheel, not a CDN."""
+    from fastapi.testclient import TestClient
+    from fastapi_offline import FastAPIOffline
+
+    client = TestClient(FastAPIOffline(title="casecheck"))
+    page = client.get("/docs").text
+    assert "cdn." not in page and "/static-offline-docs/swagger-ui-bundle.js" in page
+    assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static-offline-docs/redoc.standalone.js").status_code == 200
+    assert "cdn." not in client.get("/redoc").text
