@@ -82,7 +82,7 @@ needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice
 
 
 @needs_soffice
-@pytest.mark.parametrize("findings", [0, 3, 6])
+@pytest.mark.parametrize("findings", [0, 2, 3, 6])
 def test_sheet_prints_on_one_a4_page(findings: int, tmp_path: Path) -> None:
     pdf = to_pdf(render_sheet(sample_report(findings)), tmp_path)
     with pymupdf.open(pdf) as printed:

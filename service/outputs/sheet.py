@@ -159,7 +159,8 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     reviews = by_category(report.review)
     numbers = archive_numbers(report)
     for r, category in enumerate(CATEGORIES, start=top + 1):
-        table.rows[r].height = CATEGORY_ROW_HEIGHT
+        # Few findings: rows with room to write the 整改情况 by hand; many: as tight as one page needs.
+        table.rows[r].height = ROW_HEIGHT if len(report.findings) <= 2 else CATEGORY_ROW_HEIGHT
         _fill(cell(r, 1), category, center=True)
         found = findings[category]
         lines = [f"{n}. [{f.kind}] {short_names(describe(f, numbers))}" for n, f in enumerate(found, 1)]
