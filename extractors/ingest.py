@@ -23,7 +23,7 @@ from extractors.ocr.base import OcrEngine, upright
 from lexicon.dates import blank_date, cut_year_date, parse_date
 from lexicon.safe_text import xml_safe
 from models.case import Mark, PageAnalysis, PageText, TextLine
-from models.errors import InputError, NotPdfError, TooLargeError, one_line
+from models.errors import CasecheckError, InputError, NotPdfError, TooLargeError, one_line
 
 log = logging.getLogger(__name__)
 
@@ -175,9 +175,15 @@ _INPUT_FAULTS = (*(getattr(pymupdf.mupdf, n) for n in ("FzErrorLimit", "FzErrorF
                     if hasattr(pymupdf.mupdf, n)), pymupdf.FileDataError)
 
 
+# PyMuPDF's own functions re-raise MuPDF's errors as RuntimeError("code=N: ..."), N being MuPDF's
+# error code: 5 limit, 6 unsupported, 7 format, 8 syntax, 11 repaired.
+_INPUT_FAULT_CODE = re.compile(r"^code=(5|6|7|8|11):")
+
+
 def is_input_fault(exc: BaseException) -> bool:
     """Whether MuPDF raised `exc` because of the file (a limit, bad syntax, unsupported content)."""
-    return isinstance(exc, _INPUT_FAULTS)
+    return isinstance(exc, _INPUT_FAULTS) or (isinstance(exc, RuntimeError) and not isinstance(exc, CasecheckError)
+                                              and _INPUT_FAULT_CODE.match(str(exc)) is not None)
 
 
 def text_layer_lines(page: pymupdf.Page) -> list[TextLine]:
@@ -265,7 +271,10 @@ class PageReader:
     def read(self, doc: pymupdf.Document, index: int) -> PageAnalysis:
         try:
             return self._read(doc, index)
-        except _INPUT_FAULTS as exc:  # the page itself: MuPDF refused to draw or parse it
+        except Exception as exc:
+            if not is_input_fault(exc):
+                raise
+            # The page itself: MuPDF refused to draw or parse it.
             name = Path(doc.name or "").name or "the file"
             raise InputError(f"{name}: page {index + 1} cannot be read ({one_line(exc, 160)})") from exc
 

@@ -129,8 +129,12 @@ class Guard:
 def _hostname(host: str) -> str:
     """'localhost:8000' -> 'localhost', '[::1]:8000' -> '::1'."""
     if host.startswith("["):
-        return host[1:].partition("]")[0]
-    return host.rpartition(":")[0] if host.count(":") == 1 else host
+        name, _, port = host[1:].partition("]")
+        return name if not port or (port.startswith(":") and port[1:].isdigit()) else host
+    if host.count(":") == 1:
+        name, _, port = host.partition(":")
+        return name if port.isdigit() else host  # 'localhost:8000@evil' is no host of ours
+    return host
 
 
 def _sweep_uploads(uploads: Path) -> None:
