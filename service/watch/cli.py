@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from checkers import RulePackError, load_pack
 from extractors.ingest import ReadOptions
+from models.errors import UsageError
 from service.outputs import OUTPUT_KINDS
 from service.watch.config import STATUS_NAME, WatchConfig, default_db
 
@@ -27,29 +27,23 @@ log = logging.getLogger("service.watch")
 def cmd_watch(args: argparse.Namespace) -> int:
     if args.status:
         return _status(args)
+    # Errors are raised by class (UsageError, WatchError…): the CLI prints one line, exit 2.
     if not args.inbox:
-        print("casecheck: watch needs the folder to watch (casecheck watch INBOX -o OUT)", file=sys.stderr)
-        return 2
+        raise UsageError("watch needs the folder to watch (casecheck watch INBOX -o OUT)")
     config = _config(args)
     if isinstance(config, str):
-        print(f"casecheck: {config}", file=sys.stderr)
-        return 2
-    from service.cli import _usable_folder
-    from service.watch.watcher import Watcher, WatchError
+        raise UsageError(config)
+    from service.cli import usable_folder
+    from service.watch.watcher import Watcher
 
     for folder in (config.output, config.processed, config.failed, config.db.parent):
-        if why := _usable_folder(folder):
-            print(f"casecheck: {why}", file=sys.stderr)
-            return 2
+        usable_folder(folder)
     if not args.verbose:  # a line per file is what a watched folder's log is for
         log.setLevel(logging.WARNING if args.quiet else logging.INFO)
     watcher = Watcher(config)
     restore = _handle_signals(watcher)
     try:
-        watcher.run()
-    except WatchError as exc:
-        print(f"casecheck: {exc}", file=sys.stderr)
-        return 2
+        watcher.run()  # WatchError (another watcher, a database of another inbox): exit 2
     finally:
         restore()
     if watcher.abandoned and config.workers == 1:
@@ -120,12 +114,9 @@ def _status(args: argparse.Namespace) -> int:
         output = Path(args.output) if args.output else Path(args.inbox) / "out"
         db = default_db(output.expanduser().resolve())
     else:
-        print("casecheck: --status needs the INBOX, -o OUT or --db of the watcher", file=sys.stderr)
-        return 2
+        raise UsageError("--status needs the INBOX, -o OUT or --db of the watcher")
     if not db.is_file():
-        print(f"casecheck: {db}: no watcher database here (give the INBOX and -o the watcher was given, or --db)",
-              file=sys.stderr)
-        return 2
+        raise UsageError(f"{db}: no watcher database here (give the INBOX and -o the watcher was given, or --db)")
     store, ledger = JobStore(db), Ledger(db)
     try:
         running = WatchLock(db).holder()
