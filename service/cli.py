@@ -488,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:  # file names in log lines: no forged line, no colour
-        handler.setFormatter(OneLineFormatter(handler.formatter._fmt if handler.formatter else None))
+        if getattr(handler, "stream", None) is sys.stderr and not isinstance(handler.formatter, OneLineFormatter):
+            handler.setFormatter(OneLineFormatter(handler.formatter._fmt if handler.formatter else None))
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
