@@ -298,7 +298,7 @@ class Batch:
         pool = self._dask or local_pool(max(1, min(opts.workers or (os.cpu_count() or 1), len(work))))
         log.info("checking %d files on %s", len(work), pool.name)
         driver = Driver(pool, lambda case: (str(case.path), str(self._outdir(case)), opts.check, opts.sheet,
-                                            case.output_name or None, opts.time_limit),
+                                            case.output_name or None, opts.time_limit, self._dask is None),
                         self._record, self._fail, started=lambda case: self.store.claim(case.job.id))
         try:
             with _progress(len(work), opts.progress) as self._bar:

@@ -34,13 +34,21 @@ class BatchError(UsageError):
 
 # -- the worker ---------------------------------------------------------------------------------
 def check_one(pdf: str, outdir: str, options: CheckOptions, sheet: SheetOptions | None,
-              output_name: str | None = None, seconds: float | None = None) -> CaseOutcome:
+              output_name: str | None = None, seconds: float | None = None,
+              own_process: bool = False) -> CaseOutcome:
     """What a worker runs for one file (a local process or a Dask worker thread): its outputs
-    named after `output_name` (unique in its folder), within `seconds` (the per-file limit)."""
+    named after `output_name` (unique in its folder), within `seconds` (the per-file limit). A
+    local worker process (`own_process`) stuck in native code past the limit ends itself: the
+    driver sees it die, reruns the files beside it and fails this one alone."""
     # A Dask worker the driver did not tune (it joined later): one OCR thread never oversubscribes.
     use_threads(1)
     return process_case(Path(pdf), Path(outdir), options=options, sheet=sheet, output_name=output_name,
-                        seconds=seconds)
+                        seconds=seconds, on_stuck=_end_worker if own_process else None)
+
+
+def _end_worker(message: str) -> None:
+    log.error("%s; ending this worker process", message)
+    os._exit(3)
 
 
 # -- executors: the one difference between local and Dask ---------------------------------------
