@@ -80,7 +80,6 @@ def content_documents(story: Story) -> list[Rendered]:
     investigation_part: list[Rendered | None] = [filing, inspection, inquiry, *evidence]
     if story.correction_with_notice:
         notice_part = [correction, *served(notice, "notice")]
-        investigation_part += []
     else:
         investigation_part += served(correction, "correction_order")
         notice_part = served(notice, "notice")

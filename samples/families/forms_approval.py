@@ -89,10 +89,8 @@ def render_approval(story: Story, kind: str, family: str) -> Rendered:
         w.line(f"立案号：{story.case_number}", align="right", size=11)
     w.skip(4)
     facts = _facts(story, kind)
-    if family == "appr_national2016" or (kind == "filing_approval" and family == "appr_chain5"):
-        pass
-    elif family != "appr_national2016":
-        facts = [f for f in facts if f[0] != "立案号"]
+    if family == "appr_namestamp":
+        facts = [f for f in facts if f[0] != "立案号"]  # printed above the table instead
     y = w.y
     label_w = 110
     for label, value in facts:

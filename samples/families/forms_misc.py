@@ -47,8 +47,6 @@ def _copy_page(w: DocWriter, story: Story, what: str) -> None:
     w.title(what, size=16)
     top = w.y + 10
     w.page.draw_rect((LEFT + 40, top, RIGHT - 40, top + 300), color=(0.3, 0.3, 0.3), width=1.2)
-    inner = DocWriter.width
-    _ = inner
     lines = ([f"名称：{story.party.name}", f"统一社会信用代码：{story.party.credit_code}", "类型：有限责任公司",
               f"法定代表人：{story.party.legal_rep}", f"住所：{story.party.address}"]
              if "营业执照" in what else

@@ -11,10 +11,16 @@ Three families, after published bureau documents (SOURCES.md):
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 from samples.families.canvas import RIGHT, DocWriter, Rendered, amount_upper, cn_number, fmt_date
 from samples.families.story import Story, malformed
+
+
+def story_rng(story: Story, what: str) -> random.Random:
+    return random.Random(f"{story.seed}:{story.index}:{what}")
+
 
 DATE_STYLE = {"out_gongwen": "arabic", "out_titleline": "chinese", "out_numberfirst": "spaced"}
 SECTION_DECISION = {
@@ -206,12 +212,3 @@ def render_correction(story: Story, family: str) -> Rendered:
     _closing(w, story, family, story.correction, seal=True)
     return Rendered(type="correction_order", title=title, writer=w, family=family, number=number,
                     day=story.correction, sealed=True, fields={"party": story.party.name})
-
-
-def story_rng(story: Story, what: str):
-    import random
-
-    return random.Random(f"{story.seed}:{story.index}:{what}")
-
-
-

@@ -13,7 +13,6 @@ stands for the party's hand (DOMAIN.md §5). The defect leaves the party's zones
 from __future__ import annotations
 
 import random
-from datetime import date
 
 from samples.families.canvas import LEFT, RIGHT, DocWriter, Rendered, fmt_date
 from samples.families.story import Officer, Story
@@ -235,5 +234,4 @@ def render_statement(story: Story, family: str) -> Rendered:
     x = w.text_at(LEFT, base, "记录人（签名）：", 12)[2]
     w.sign(x + 4, base, story.officers[1].name, "recorder")
     w.y = base + 20
-    _ = date
     return Rendered(type="statement_record", title="陈述申辩笔录", writer=w, family=family, day=day, signed=True)

@@ -37,7 +37,6 @@ def signature(name: str, rng: random.Random, height_pt: float = 22.0) -> tuple[b
     Returns (png, width_pt, height_pt).
     """
     size = int(height_pt * PX_PER_PT * rng.uniform(0.75, 0.9))
-    font = _font("kai", size)
     colour = rng.choice(INKS)
     pad = size // 3
     width = int(size * (len(name) * rng.uniform(0.85, 1.05)) + 2 * pad)
@@ -59,7 +58,6 @@ def signature(name: str, rng: random.Random, height_pt: float = 22.0) -> tuple[b
                         (1, shear, -img.height * shear, 0, 1, 0), resample=Image.Resampling.BICUBIC)
     img = img.rotate(rng.uniform(-6, 6), expand=True, resample=Image.Resampling.BICUBIC)
     img = img.filter(ImageFilter.GaussianBlur(0.5))
-    _ = font
     return _png(img), img.width / PX_PER_PT, img.height / PX_PER_PT
 
 
@@ -77,7 +75,7 @@ def round_seal(text: str, rng: random.Random, diameter_pt: float = 120.0) -> byt
     chars = list(text)
     span = math.radians(min(250, 18 * len(chars) + 40))
     glyph_px = int(d * 0.13)
-    font = _font("song_bold", glyph_px) if False else _font("hei_bold", glyph_px)
+    font = _font("hei_bold", glyph_px)
     radius = c - ring * 2 - glyph_px * 0.65
     for i, ch in enumerate(chars):
         t = -math.pi / 2 - span / 2 + span * (i + 0.5) / len(chars)
