@@ -1,9 +1,11 @@
 """The rule registry: each rule is a function over a `CaseView` that yields `Hit`s.
 
-A rule declares the finding codes it emits (a trailing `<type>` stands for a document type) and
-its family (the module it lives in). Its docstring gives the legal basis (DOMAIN.md). The rule
-pack gives each code its row on the self-check sheet and its kind; `run_checks` turns hits into
-CONTRACT findings and keeps the uncertain ones apart for review.
+A rule declares the finding codes it emits (a trailing `<type>` stands for a document type), its
+Chinese title and its legal basis as official citations (《中华人民共和国行政处罚法》第五十四条,
+DOMAIN.md); its family is the module it lives in, its docstring the developer's explanation. The
+rule pack gives each code its row on the self-check sheet and its kind; `run_checks` turns hits
+into CONTRACT findings and keeps the uncertain ones apart for review. `code_title` names a finding
+code in Chinese for a reader (the code itself is secondary: a tooltip, a column).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from models.doctypes import DOC_TYPES, type_name
 from models.errors import one_line
 from models.report import DOCUMENT_TYPES, Evidence, Finding, FindingKind, RuleError
 
@@ -55,27 +58,96 @@ class Rule:
     family: str  # completeness, numbering, dates, marks, officers, pages
     codes: tuple[str, ...]
     check: Callable[..., Iterable[Hit]]
+    title: str = ""  # Chinese, what a reader calls the defect: 送达回证缺失
+    basis: tuple[str, ...] = ()  # Chinese official citations: 《中华人民共和国行政处罚法》第六十一条
 
     @property
-    def basis(self) -> str:
-        """The legal basis, from the rule's docstring."""
+    def explanation(self) -> str:
+        """The developer's explanation, from the rule's docstring (English)."""
         return (self.check.__doc__ or "").strip()
 
 
 RULES: list[Rule] = []
 
 
-def rule(*codes: str) -> Callable[[Callable[..., Iterable[Hit]]], Callable[..., Iterable[Hit]]]:
-    """Register a rule emitting `codes`; its family is the module it is defined in."""
+def rule(*codes: str, title: str, basis: tuple[str, ...]
+         ) -> Callable[[Callable[..., Iterable[Hit]]], Callable[..., Iterable[Hit]]]:
+    """Register a rule emitting `codes` under a Chinese `title` and `basis` (official citations);
+    its family is the module it is defined in."""
 
     def register(fn: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
         if not (fn.__doc__ or "").strip():
-            raise TypeError(f"rule {fn.__name__} needs a docstring with its legal basis")
+            raise TypeError(f"rule {fn.__name__} needs a docstring explaining it")
+        if not title.strip() or not basis or not all(b.strip() for b in basis):
+            raise TypeError(f"rule {fn.__name__} needs a Chinese title and its legal basis")
         family = fn.__module__.rsplit(".", 1)[-1]
-        RULES.append(Rule(fn.__name__, family, codes, fn))
+        RULES.append(Rule(fn.__name__, family, codes, fn, title, tuple(basis)))
         return fn
 
     return register
+
+
+# -- what a finding code is called ----------------------------------------------------------------
+# A reader sees what is wrong (卷内缺少行政处罚决定书); the code is the rules' own name, shown
+# beside it as secondary text. Codes of one document type read the type's Chinese name.
+CODE_TITLES: dict[str, str] = {
+    "missing.correction_order": "未责令改正违法行为",
+    "missing.payment_receipt": "未见罚款缴纳或执行材料",
+    "missing.statement_record": "卷内缺少陈述申辩或听证记录",
+    "date.order": "文书日期先后顺序不当",
+    "date.statement_period": "陈述申辩期限未满即作出决定",
+    "date.service_late": "处罚决定书送达超过期限",
+    "date.case_overdue": "案件办理超过期限",
+    "number.inconsistent": "文号前后不一致",
+    "number.duplicate": "不同文书使用同一文号",
+    "officers.insufficient": "执法人员少于两人",
+    "pages.numbering": "卷内页码不连续",
+}
+# family -> the wording around a document type's Chinese name ("{}" is the name).
+TYPED_CODE_TITLES: dict[str, str] = {
+    "missing.service_receipt": "缺少{}的送达回证",
+    "missing": "卷内缺少{}",
+    "date.missing": "{}未注明日期",
+    "number.missing": "{}未编文号",
+    "number.malformed": "{}文号格式不规范",
+    "number.year_mismatch": "{}文号年份与成文日期不符",
+    "seal.missing": "{}未加盖印章",
+    "signature.missing": "{}缺少签名",
+}
+# What `<type>` reads as in a family's own title (missing.<type> -> 卷内缺少应有文书).
+_ANY_TYPE = {"missing": "应有文书"}
+
+
+def code_title(code: str) -> str:
+    """A finding code in Chinese: missing.service_receipt.decision -> 缺少行政处罚决定书的送达回证.
+    A declared family (`number.malformed.<type>`) reads with 文书 for the type; a code no rule
+    declares is returned as it is (never a made-up name)."""
+    if code in CODE_TITLES:
+        return CODE_TITLES[code]
+    for family in sorted(TYPED_CODE_TITLES, key=len, reverse=True):  # the longest family first
+        rest = code[len(family) + 1:] if code.startswith(family + ".") else ""
+        if rest == "<type>":
+            return TYPED_CODE_TITLES[family].format(_ANY_TYPE.get(family, "文书"))
+        if rest in DOC_TYPES:
+            return TYPED_CODE_TITLES[family].format(type_name(rest))
+    return code
+
+
+def concrete_codes(declared: str) -> list[str]:
+    """The codes a declared code stands for (`<type>` over every CONTRACT document type)."""
+    if "<type>" not in declared:
+        return [declared]
+    return [declared.replace("<type>", t) for t in DOCUMENT_TYPES if t != "other"]
+
+
+def code_titles(rules: Iterable[Rule] | None = None) -> dict[str, str]:
+    """Every code the rules can emit, and each declared family, with its Chinese title."""
+    titles: dict[str, str] = {}
+    for r in rules if rules is not None else RULES:
+        for declared in r.codes:
+            for code in [declared, *concrete_codes(declared)]:
+                titles[code] = code_title(code)
+    return titles
 
 
 def code_matches(code: str, declared: str) -> bool:

@@ -28,7 +28,17 @@ def _toc_evidence(view: CaseView) -> list:
     return [view.doc_evidence(toc)] if toc else []
 
 
-@rule("missing.<type>")
+@rule("missing.<type>", title="应有文书缺失",
+      basis=(
+          "《中华人民共和国行政处罚法》第四十四条",
+          "《中华人民共和国行政处罚法》第四十七条",
+          "《中华人民共和国行政处罚法》第五十四条第二款",
+          "《中华人民共和国行政处罚法》第五十五条第二款",
+          "《中华人民共和国行政处罚法》第五十七条",
+          "《中华人民共和国行政处罚法》第五十八条",
+          "《中华人民共和国行政处罚法》第五十九条",
+          "《环境行政处罚办法》（环境保护部令第8号）第六十八条",
+      ))
 def required_documents(view: CaseView) -> Iterator[Hit]:
     """A document the procedure requires is absent.
 
@@ -64,7 +74,12 @@ def required_documents(view: CaseView) -> Iterator[Hit]:
         )
 
 
-@rule("missing.service_receipt.<type>")
+@rule("missing.service_receipt.<type>", title="送达回证缺失",
+      basis=(
+          "《中华人民共和国行政处罚法》第六十一条",
+          "《中华人民共和国民事诉讼法》第八十七条",
+          "《环境行政处罚办法》（环境保护部令第8号）第五十七条",
+      ))
 def service_receipts(view: CaseView) -> Iterator[Hit]:
     """A served document has no 送达回证 of its own.
 
@@ -89,7 +104,11 @@ def service_receipts(view: CaseView) -> Iterator[Hit]:
 
 
 
-@rule("missing.statement_record")
+@rule("missing.statement_record", title="陈述申辩或听证记录缺失",
+      basis=(
+          "《中华人民共和国行政处罚法》第四十五条",
+          "《中华人民共和国行政处罚法》第六十四条",
+      ))
 def statement_record(view: CaseView) -> Iterator[Hit]:
     """The decision says the party made statements (陈述申辩) or a hearing was held, but the file
     holds no record of them.
@@ -124,7 +143,10 @@ def statement_record(view: CaseView) -> Iterator[Hit]:
 _ORDERS_CORRECTION = re.compile(r"责令(?!改正违法行为决定书)|限期改正|立即改正")
 
 
-@rule("missing.correction_order")
+@rule("missing.correction_order", title="未责令改正违法行为",
+      basis=(
+          "《中华人民共和国行政处罚法》第二十八条第一款",
+      ))
 def correction_order(view: CaseView) -> Iterator[Hit]:
     """No correction order: neither a 责令改正违法行为决定书 nor a 责令改正 clause in the decision.
 
@@ -153,7 +175,12 @@ _FINE = re.compile(r"罚款")
 _ENFORCED = re.compile(r"催告|强制执行|分期|延期缴纳|暂缓缴纳")
 
 
-@rule("missing.payment_receipt")
+@rule("missing.payment_receipt", title="罚款缴纳或执行材料缺失",
+      basis=(
+          "《中华人民共和国行政处罚法》第四十七条",
+          "《中华人民共和国行政处罚法》第六十七条",
+          "《中华人民共和国行政处罚法》第七十二条",
+      ))
 def payment_receipt(view: CaseView) -> Iterator[Hit]:
     """A fine was imposed but the file shows neither its payment nor the steps taken instead.
 

@@ -33,7 +33,12 @@ def _cn(d: Dated | dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-@rule("date.missing.<type>")
+@rule("date.missing.<type>", title="文书未注明日期",
+      basis=(
+          "《中华人民共和国行政处罚法》第五十九条第一款第六项",
+          "《中华人民共和国民事诉讼法》第八十七条",
+          "《党政机关公文格式》（GB/T 9704-2012）7.3.5",
+      ))
 def date_missing(view: CaseView) -> Iterator[Hit]:
     """A served document or its receipt carries no date.
 
@@ -168,7 +173,16 @@ def _order(view: CaseView) -> Iterator[tuple[Dated, Dated, str]]:
                 yield pay, d, "结案应在罚款缴纳之后"
 
 
-@rule("date.order")
+@rule("date.order", title="文书日期先后顺序不当",
+      basis=(
+          "《中华人民共和国行政处罚法》第四十四条",
+          "《中华人民共和国行政处罚法》第四十五条",
+          "《中华人民共和国行政处罚法》第五十七条",
+          "《中华人民共和国行政处罚法》第五十八条",
+          "《中华人民共和国行政处罚法》第六十四条",
+          "《中华人民共和国行政处罚法》第六十七条",
+          "《中华人民共和国民事诉讼法》第八十七条",
+      ))
 def date_order(view: CaseView) -> Iterator[Hit]:
     """Two dates of the case in an impossible order: a decision before its notice or the notice's
     service, a service before the document's issue, a legal review, hearing or collective
@@ -228,7 +242,14 @@ def _statement_end(start: Dated, days: int, working: bool, hearing: bool, limits
     return end
 
 
-@rule("date.statement_period")
+@rule("date.statement_period", title="陈述申辩期限未满即作出决定",
+      basis=(
+          "《中华人民共和国行政处罚法》第四十五条",
+          "《中华人民共和国行政处罚法》第六十二条",
+          "《中华人民共和国行政处罚法》第六十四条第一款第一项",
+          "《中华人民共和国行政处罚法》第八十五条",
+          "《中华人民共和国民事诉讼法》第八十五条",
+      ))
 def statement_period(view: CaseView) -> Iterator[Hit]:
     """The decision came before the statement (and hearing-request) period after the notice was
     served had run out, and the party had not waived it in writing.
@@ -278,7 +299,11 @@ def statement_period(view: CaseView) -> Iterator[Hit]:
             )
 
 
-@rule("date.service_late")
+@rule("date.service_late", title="处罚决定书送达超过期限",
+      basis=(
+          "《中华人民共和国行政处罚法》第六十一条第一款",
+          "《中华人民共和国行政处罚法》第八十五条",
+      ))
 def service_late(view: CaseView) -> Iterator[Hit]:
     """The decision was served more than 7 working days after it was made.
 
@@ -315,7 +340,11 @@ def service_late(view: CaseView) -> Iterator[Hit]:
         )
 
 
-@rule("date.case_overdue")
+@rule("date.case_overdue", title="案件办理超过期限",
+      basis=(
+          "《中华人民共和国行政处罚法》第六十条",
+          "《生态环境行政处罚办法》（生态环境部令第30号）第五十七条",
+      ))
 def case_overdue(view: CaseView) -> Iterator[Hit]:
     """The decision came later than 90 days after filing, with no extension approved in the file.
 

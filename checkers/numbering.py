@@ -45,7 +45,10 @@ def _numbered(view: CaseView) -> list[tuple[Document, FieldValue, NumberParts]]:
     return out
 
 
-@rule("number.missing.<type>")
+@rule("number.missing.<type>", title="文书未编文号",
+      basis=(
+          "《党政机关公文格式》（GB/T 9704-2012）7.2.5",
+      ))
 def number_missing(view: CaseView) -> Iterator[Hit]:
     """An outgoing 文书 (告知书, 决定书, 责令改正决定书) carries no 文号.
 
@@ -65,7 +68,10 @@ def number_missing(view: CaseView) -> Iterator[Hit]:
         )
 
 
-@rule("number.malformed.<type>")
+@rule("number.malformed.<type>", title="文号格式不规范",
+      basis=(
+          "《党政机关公文格式》（GB/T 9704-2012）7.2.5",
+      ))
 def number_malformed(view: CaseView) -> Iterator[Hit]:
     """The 文号 does not read as 机关代字〔年份〕序号号.
 
@@ -104,7 +110,10 @@ def number_malformed(view: CaseView) -> Iterator[Hit]:
         )
 
 
-@rule("number.year_mismatch.<type>")
+@rule("number.year_mismatch.<type>", title="文号年份与成文日期不符",
+      basis=(
+          "《党政机关公文格式》（GB/T 9704-2012）7.2.5",
+      ))
 def number_year(view: CaseView) -> Iterator[Hit]:
     """The year in the 文号 is not the year the document was made.
 
@@ -164,7 +173,11 @@ def _same_agency(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-@rule("number.inconsistent")
+@rule("number.inconsistent", title="文号前后不一致",
+      basis=(
+          "《中华人民共和国民事诉讼法》第八十七条",
+          "《党政机关公文格式》（GB/T 9704-2012）7.2.5",
+      ))
 def number_inconsistent(view: CaseView) -> Iterator[Hit]:
     """The documents of one case disagree on their numbers: another agency's code on one of them,
     a receipt citing a number its served document does not carry, or a decision citing a notice
@@ -237,7 +250,10 @@ def number_inconsistent(view: CaseView) -> Iterator[Hit]:
         )
 
 
-@rule("number.duplicate")
+@rule("number.duplicate", title="不同文书使用同一文号",
+      basis=(
+          "《党政机关公文格式》（GB/T 9704-2012）7.2.5",
+      ))
 def number_duplicate(view: CaseView) -> Iterator[Hit]:
     """Two different documents carry the same 文号.
 

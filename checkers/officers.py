@@ -9,7 +9,11 @@ from checkers.context import CaseView
 from lexicon.text import squeeze
 
 
-@rule("officers.insufficient")
+@rule("officers.insufficient", title="执法人员少于两人",
+      basis=(
+          "《中华人民共和国行政处罚法》第四十二条第一款",
+          "《中华人民共和国行政处罚法》第五十五条第一款",
+      ))
 def officers(view: CaseView) -> Iterator[Hit]:
     """Fewer than two enforcement officers on an inspection or inquiry record.
 

@@ -23,7 +23,11 @@ def _nearly_empty(page: PageAnalysis) -> bool:
     return sum(len(line.text.strip()) for line in page.text.lines) < 12
 
 
-@rule("pages.numbering")
+@rule("pages.numbering", title="卷内页码不连续",
+      basis=(
+          "《中华人民共和国行政处罚法》第四十七条",
+          "《环境行政处罚办法》（环境保护部令第8号）第六十八条",
+      ))
 def page_numbering(view: CaseView) -> Iterator[Hit]:
     """The file's page numbers are missing, skip, repeat or run backwards.
 

@@ -68,7 +68,15 @@ def _unsigned(zones: list[SignZone], role: str, refused_pages: set[int]) -> tupl
     return [z for z in wanted if z.state == "empty"], False
 
 
-@rule("signature.missing.<type>")
+@rule("signature.missing.<type>", title="应有签名缺失",
+      basis=(
+          "《中华人民共和国行政处罚法》第五十五条第二款",
+          "《中华人民共和国行政处罚法》第五十七条",
+          "《中华人民共和国行政处罚法》第六十一条",
+          "《中华人民共和国民事诉讼法》第八十七条",
+          "《中华人民共和国民事诉讼法》第八十九条",
+          "《环境行政处罚办法》（环境保护部令第8号）第四十三条",
+      ))
 def signatures(view: CaseView) -> Iterator[Hit]:
     """A signature the document needs is absent: the party on an inspection or inquiry record,
     the recipient on a service receipt, the 负责人 on a filing, penalty or closing approval.
@@ -109,7 +117,11 @@ def signatures(view: CaseView) -> Iterator[Hit]:
                 )
 
 
-@rule("seal.missing.<type>")
+@rule("seal.missing.<type>", title="文书未加盖印章",
+      basis=(
+          "《中华人民共和国行政处罚法》第五十九条第二款",
+          "《党政机关公文格式》（GB/T 9704-2012）7.3.5",
+      ))
 def seals(view: CaseView) -> Iterator[Hit]:
     """An outgoing document has no agency seal.
 

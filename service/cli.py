@@ -287,35 +287,68 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_rules(args: argparse.Namespace) -> int:
-    """Print every rule: its codes, the sheet row and kind the pack gives them, its legal basis."""
-    from checkers import RULES
+def _rule_codes(rule, pack: RulePack) -> list[tuple[str, str, str]]:
+    """(code, sheet row, kind) for each code of a rule under a pack: a `<type>` family's own row
+    (where the pack gives one), then each type the pack lists."""
     from models.report import DOCUMENT_TYPES
+
+    rows: list[tuple[str, str, str]] = []
+    for code in rule.codes:
+        if "<type>" in code:
+            family = code.replace(".<type>", "")
+            depth = family.count(".") + 1
+            typed = sorted((c, v) for c, v in pack.codes.items()
+                           if c.startswith(family + ".") and c.count(".") == depth
+                           and c.rsplit(".", 1)[1] in DOCUMENT_TYPES)
+            if family in pack.codes:  # the family's row, then the types that differ from it
+                typed.insert(0, (code, pack.codes[family]))
+            rows += [(c, category, kind) for c, (category, kind) in typed]
+        else:
+            rows.append((code, *pack.classify(code)))
+    return rows
+
+
+def _cell(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Print every rule, one block each, in Chinese: its title, its codes with the sheet row and
+    kind the pack gives them, its legal basis; `--json`: the same, machine-readable."""
+    import json
+
+    from checkers import RULES
+    from checkers.base import code_title
 
     if args.stats:
         from service.review import cmd_rule_stats
 
         return cmd_rule_stats(args)
     pack = load_pack(args.rules)
-    print(f"rule pack: {pack.name} — {pack.title}")
-    for rule in RULES:
-        print(f"\n[{rule.family}] {rule.name}")
-        for code in rule.codes:
-            if "<type>" in code:
-                family = code.replace(".<type>", "")
-                depth = family.count(".") + 1
-                rows = sorted((c, v) for c, v in pack.codes.items()
-                              if c.startswith(family + ".") and c.count(".") == depth
-                              and c.rsplit(".", 1)[1] in DOCUMENT_TYPES)
-                if family in pack.codes:  # the family's row, then the types that differ from it
-                    rows.insert(0, (code, pack.codes[family]))
-                for c, (category, kind) in rows:
-                    print(f"  {c:42} {category} / {kind}")
-            else:
-                category, kind = pack.classify(code)
-                print(f"  {code:42} {category} / {kind}")
-        for line in rule.basis.splitlines():
-            print(f"    {line.strip()}")
+    rules = [{"name": r.name, "family": r.family, "title": r.title, "basis": list(r.basis),
+              "codes": [{"code": c, "title": code_title(c), "category": category, "kind": kind}
+                        for c, category, kind in _rule_codes(r, pack)]} for r in RULES]
+    if args.json:
+        print(json.dumps({"rule_pack": pack.name, "rule_pack_title": pack.title, "rules": rules},
+                         ensure_ascii=False, indent=2))
+        return 0
+    codes = [c for r in rules for c in r["codes"]]
+    widths = [max(len(c["code"]) for c in codes) + 2, 2 * max(len(c["title"]) for c in codes) + 2,
+              2 * max(len(c["category"]) for c in codes) + 2]
+    print(f"审查标准：{pack.title}")
+    for r in rules:
+        print(f"\n规则：{r['title']}")
+        print("  " + "".join(_cell(h, w) for h, w in zip(("问题代码", "问题名称", "自查单栏目"), widths, strict=True))
+              + "问题类型")
+        for c in r["codes"]:
+            print("  " + "".join(_cell(c[k], w) for k, w in zip(("code", "title", "category"), widths, strict=True))
+                  + c["kind"])
+        for i, citation in enumerate(r["basis"]):
+            print(("  法律依据：" if i == 0 else "            ") + citation)
     return 0
 
 
@@ -467,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="per rule: findings confirmed and dismissed by reviewers (the service's data)")
     rules.add_argument("--data", default=None, metavar="DIR", help="with --stats: the service's data folder "
                        "(default: env CASECHECK_DATA_DIR or casecheck-data)")
-    rules.add_argument("--json", action="store_true", help="with --stats: print JSON")
+    rules.add_argument("--json", action="store_true", help="print JSON (with --stats: the statistics)")
     rules.set_defaults(func=cmd_rules)
 
     users = sub.add_parser("users", help="the service's named accounts: add, list, remove")
