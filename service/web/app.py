@@ -247,9 +247,10 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         store: JobStore = request.app.state.store
         return {"status": "ok", "jobs": store.counts(), "workers": settings.workers}
 
-    @app.get("/api/meta", dependencies=api, summary="What the page needs: categories, document types, limits")
+    @app.get("/api/meta", dependencies=api, summary="What the page needs: categories, document types, finding codes' titles, limits")
     def meta() -> dict[str, Any]:
         from checkers import load_pack
+        from checkers.base import code_titles
         from models.doctypes import type_names
         from models.report import CATEGORIES
         from service.outputs.sheet import checked_categories
@@ -258,6 +259,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         checked = checked_categories(pack)
         return {"categories": list(CATEGORIES), "checked": [c for c in CATEGORIES if c in checked],
                 "type_names": type_names(), "rule_pack": pack.name, "rule_pack_title": pack.title,
+                "codes": code_titles(),  # finding code -> its Chinese title (the page shows the title)
                 "max_upload_mb": settings.max_upload_mb,
                 "max_pages": settings.max_pages}
 
