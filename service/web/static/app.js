@@ -404,6 +404,11 @@ function renderReview() {
     ...moved.map((f) => el("p", { class: "muted", text: `${f.id} 已改为待核实（见「${f.category}」）` })));
 }
 
+// A finding code in Chinese (文号格式不规范), from /api/meta; the code itself goes in the tooltip.
+function codeTitle(code) {
+  return (meta && meta.codes && meta.codes[code]) || code;
+}
+
 function findingCard(finding, isReview = false) {
   const decision = finding.added != null ? null : decisionOf(finding.id);
   const dismissed = decision === "dismissed";
@@ -417,7 +422,7 @@ function findingCard(finding, isReview = false) {
       isReview ? el("span", { class: "muted", text: finding.category }) : null,
       decision ? el("span", { class: `decision ${decision}`, text: DECISION_TEXT[decision] }) : null,
       finding.added != null ? el("span", { class: "decision added", text: `人工添加 · ${current.review.reviewer || ""}` }) : null,
-      el("span", { class: "code", text: finding.code })),
+      el("span", { class: "code", text: codeTitle(finding.code), title: finding.code })),
     el("p", { class: "message", text: finding.message }),
     finding.suggestion ? el("p", { class: "suggestion" }, el("b", { text: "整改建议：" }), finding.suggestion) : null,
     dismissed ? el("p", { class: "reason" }, el("b", { text: "排除理由：" }), current.review.decisions[finding.id].reason) : null,
