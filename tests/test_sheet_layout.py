@@ -147,6 +147,15 @@ def test_page_references_give_the_stamped_number_and_the_pdf_page() -> None:
     assert AGENCY not in cells and "（第" not in cells
 
 
+def test_batch_summary_gives_pages_as_the_other_outputs() -> None:
+    from service.outputs.summary import CaseEntry
+
+    entry = CaseEntry.from_report("a.pdf", sample_report(3), {})
+    messages = [f.message for f in entry.findings]
+    assert "卷内未见行政处罚决定书的送达回证（卷内第14页（PDF第16页））" in messages
+    assert all("（第" not in message for message in messages)
+
+
 if __name__ == "__main__":  # pictures of the sheet with 0, 3 and 6 findings
     outdir = Path(sys.argv[1] if len(sys.argv) > 1 else "out/sheet-layout")
     outdir.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from models.doctypes import type_name
 from models.report import CATEGORIES, Report
 from service.outputs import write_atomic
+from service.outputs.common import archive_numbers, describe
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +73,10 @@ class CaseEntry:
     def from_report(cls, relative: str, report: Report, outputs: dict[str, str],
                     duplicates: Sequence[str] = ()) -> CaseEntry:
         case = report.case
+        numbers = archive_numbers(report)  # pages as 卷内第4页（PDF第6页）, as the other outputs give them
         return cls(relative=relative, status="done", pages=report.pages, party=case.party or "",
                    decision_number=case.decision_number or "", agency=case.agency or "",
-                   findings=[FindingDigest(f.code, f.category, f.kind, f.message) for f in report.findings],
+                   findings=[FindingDigest(f.code, f.category, f.kind, describe(f, numbers)) for f in report.findings],
                    review=len(report.review), outputs=outputs, duplicates=list(duplicates))
 
     @property
