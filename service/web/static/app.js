@@ -245,7 +245,17 @@ function addedFinding(added, index) {
 }
 
 // Every change is stored at once: the service records who did what and renders the sheet again.
-async function saveReview(change) {
+// Changes go one after another, each applied to the review the last one stored (a quick click
+// after a typed 整改 must not send a review without it).
+let saving = Promise.resolve(true);
+
+function saveReview(change) {
+  saving = saving.then(() => storeChange(change), () => storeChange(change));
+  return saving;
+}
+
+async function storeChange(change) {
+  if (!current) return false;
   const draft = structuredClone(current.review);
   change(draft);
   if (draft.status === "machine") draft.status = "in_review";
@@ -342,6 +352,8 @@ function editField(dd, key, label, value, machine) {
   input.select();
 }
 
+const openRows = new Set();
+
 function renderCategories() {
   const { report, review } = current;
   const box = $("#categories");
@@ -359,9 +371,13 @@ function renderCategories() {
     ];
     const count = counted.filter((f) => f.category === category).length;
     const reviews = open.filter((f) => f.category === category).length;
-    const section = el("details", { class: `category ${count ? "has" : "none"}` });
-    if (shown.length) section.open = true;
-    const note = count ? `${count} 项问题` : checked.has(category) ? "未发现问题" : "本项未自动审查，请人工审查";
+    const section = el("details", { class: `category ${count ? "has" : "none"}`, "data-category": category });
+    // A row the person opened stays open when the station is drawn again after a change.
+    if (shown.length || openRows.has(category)) section.open = true;
+    section.addEventListener("toggle", () => { if (section.open) openRows.add(category); else openRows.delete(category); });
+    const excluded = shown.filter((f) => decisionOf(f.id) === "dismissed").length;
+    const note = (count ? `${count} 项问题` : checked.has(category) ? "未发现问题" : "本项未自动审查，请人工审查") +
+      (excluded ? `（已排除 ${excluded} 项）` : "");
     section.append(el("summary", {},
       el("span", { class: "category-name", text: category }),
       el("span", { class: `count ${count ? "bad" : checked.has(category) ? "good" : "unchecked"}`, text: note }),
