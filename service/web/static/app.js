@@ -240,7 +240,7 @@ function effective() {
 }
 
 function addedFinding(added, index) {
-  return { id: `A${index + 1}`, code: "人工添加", category: added.category, kind: added.kind, message: added.message,
+  return { id: `A${index + 1}`, code: "", category: added.category, kind: added.kind, message: added.message,
     suggestion: added.suggestion, evidence: added.pages.map((page) => ({ page })), added: index };
 }
 
@@ -437,7 +437,7 @@ function findingCard(finding, isReview = false) {
       el("span", { class: `kind ${kindClass}`, text: pending ? "待核实" : finding.kind }),
       isReview ? el("span", { class: "muted", text: finding.category }) : null,
       decision ? el("span", { class: `decision ${decision}`, text: DECISION_TEXT[decision] }) : null,
-      finding.added != null ? el("span", { class: "decision added", text: `人工添加 · ${current.review.reviewer || ""}` }) : null,
+      finding.added != null ? el("span", { class: "decision added", text: "人工添加" }) : null,
       el("span", { class: "code", text: codeTitle(finding.code), title: finding.code })),
     el("p", { class: "message", text: finding.message }),
     finding.suggestion ? el("p", { class: "suggestion" }, el("b", { text: "整改建议：" }), finding.suggestion) : null,
