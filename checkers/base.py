@@ -114,8 +114,8 @@ TYPED_CODE_TITLES: dict[str, str] = {
     "seal.missing": "{}未加盖印章",
     "signature.missing": "{}缺少签名",
 }
-# What `<type>` reads as in a family's own title (missing.<type> -> 卷内缺少应有文书).
-_ANY_TYPE = {"missing": "应有文书"}
+# What `<type>` reads as in a family's own title (missing.<type> -> 卷内缺少应有文书); 文书 else.
+_ANY_TYPE = {"missing": "应有文书", "number.malformed": "", "number.year_mismatch": ""}
 
 
 def code_title(code: str) -> str:
