@@ -50,17 +50,17 @@ BRIEF_TARGETS = {
 
 # Reached when the corpus was built; lower only if data is removed on purpose.
 FLOORS = {
-    "total": 378,
-    "documents": 139,
+    "total": 406,
+    "documents": 150,
     "sign_labels": 34,
     "statement_claimed": 17,
     "hearing_requested": 4,
     "hearing_held": 14,
     "waived": 29,
-    "right_announced": 44,
-    "correction_ordered": 36,
-    "period_stated": 17,
-    "other": 217,
+    "right_announced": 47,
+    "correction_ordered": 37,
+    "period_stated": 18,
+    "other": 240,
 }
 
 # Shortfalls known when the corpus was committed (see SOURCES.md).
