@@ -155,6 +155,20 @@ class ReviewedCase(BaseModel):
             parts.append(f"{len(self.machine.rule_errors)}条审查规则运行出错，案卷仅部分审查")
         return f"{PENDING}（{self.status_name}）：" + "；".join(parts) + "，须经自查人员复核确认。"
 
+    def review_note(self) -> str | None:
+        """For 备注 once reviewed: who signed off, what was dismissed and why, what was added."""
+        if not self.reviewed:
+            return None
+        dismissed = [(fid, d.reason.strip()) for fid, d in self.review.decisions.items() if d.decision == "dismissed"]
+        parts = [f"经自查人员{self.self_checker or self.review.reviewer or ''}复核"]
+        if dismissed:
+            parts.append(f"排除机器初查所列{len(dismissed)}项（" + "；".join(f"{fid}：{why}" for fid, why in dismissed) + "）")
+        if self.review.added:
+            parts.append(f"人工补充问题{len(self.review.added)}项")
+        if self.review.fields:
+            parts.append("更正" + "、".join(FIELD_NAMES.get(k, k) for k in self.review.fields))
+        return "，".join(parts) + "。"
+
     def conclusion_lines(self) -> list[str]:
         """For the annotated PDF: who judged which rows, and the review's state."""
         auto = "、".join(self.checked_rows) or "无"

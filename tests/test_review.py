@@ -158,6 +158,8 @@ def test_sheet_and_statistics_follow_the_review(report: Report) -> None:
     assert table.cell(ROW_OF["主体资格"], 4).text.startswith("已补充主体资格证明")
     assert first.message not in "".join(c.text for row in table.rows for c in row.cells)
     assert table.cell(ANSWERS[0], 1).text == "是"
+    remarks = table.cell(22, 1).text
+    assert f"{first.id}：误报" in remarks and "人工补充问题1项" in remarks and "待复核" not in remarks
     row = StatisticsRow.from_report(report, reviewed=apply_review(report, review))
     ws = openpyxl.load_workbook(io.BytesIO(render_statistics([row], 12))).active
     assert ws.cell(4, 4).value == "更正后的当事人" and ws.cell(4, 8).value == "否"

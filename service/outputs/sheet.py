@@ -184,7 +184,7 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     table.rows[after + 2].height = Cm(1.9)
 
     _fill(cell(after + 3, 0), "备注", center=True)
-    pending = reviewed.pending_reason()
+    pending = reviewed.pending_reason() or reviewed.review_note()
     _fill_lines(cell(after + 3, 1), ([pending] if pending else []) + _remarks(report), size=FINDING_SIZE)
 
     buffer = io.BytesIO()
