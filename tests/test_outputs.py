@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import docx
@@ -130,7 +131,8 @@ def test_sheet_remarks_list_unread_values_and_findings_to_review(reports: dict[s
     _, table = sheet_table(render_sheet(doubted, reviewed=apply_review(doubted, signed_off(doubted))))
     remarks = table.cell(22, 1).text
     assert "未能识读" in remarks and "落款日期被印章遮盖" in remarks
-    assert "请人工核实" in remarks and "日期早于送达（第9页）" in remarks
+    # Its page as 卷内第N页（PDF第9页） where the sample's stamped numbers were read, else 第9页.
+    assert "请人工核实" in remarks and re.search(r"日期早于送达（(卷内第\d+页（PDF)?第9页）", remarks)
     assert "另有1项待人工核实" in category_row(table, "执法程序")[0]
     # The doubtful finding is not a problem on the form.
     assert table.cell(19, 1).text == ("是" if any(f.kind == "合法性" for f in report.findings) else "否")
