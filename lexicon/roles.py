@@ -135,18 +135,21 @@ ROLE_NAMES: dict[str, str] = {
 # the recipient; 代收人签名或盖章及代收理由 an agent, never the recipient.
 _ROLE_PATTERNS: tuple[tuple[SignRole, re.Pattern[str]], ...] = (
     ("agent", re.compile(r"代收")),
+    # A row for the reason of a refusal (受送达人拒收理由) is filled only on a refusal.
+    ("other", re.compile(r"拒收|拒签|拒绝")),
     ("witness", re.compile(r"见证|在场人|证明人")),
     ("server", re.compile(r"(?<!受)送达人|送件人|投递人")),
     ("recipient", re.compile(r"受送达|收件人|签收人|收到人|接收人")),
     ("party", re.compile(r"被检查|被询问|被调查|当事人|现场负责人|委托代理人|代理人|法定代表人|授权代表|"
-                         r"被勘察|被采样|陪同人|委托人|缴款人")),
+                         r"被勘察|被采样|陪同人|委托人|缴款人|业主")),
     ("recorder", re.compile(r"记录人|记录员")),
     ("reviewer", re.compile(r"法制|审核人|审核意见|复核")),
     ("handler", re.compile(r"承办|经办")),
     ("officer", re.compile(r"执法人员|检查人|调查人|询问人|勘察人|执法证")),
     ("leader", re.compile(r"负责人|领导|局长|审批|批准|签发|主任|科长|集体讨论")),
     ("other", re.compile(r"立卷人|采样人|监测人|提取人|拍摄人|制作人|填表人|提供人|复印人|确认人|汇报人|"
-                         r"主持人|听证员|参会|参加人|出席|编制|校核|审定|受托人|核对人")),
+                         r"主持人|听证员|听证人|参会|参加人|出席|编制|校核|审定|受托人|核对人|填发|送样人|收样人|"
+                         r"监督")),
 )
 _LEADER_OPINION = re.compile(r"^(?!承办|法制|部门|科|室|机构|经办|审核)\S{0,8}(负责人|领导|局长)\S{0,4}(审批|审核)?意见$"
                              r"|^(负责人|领导)?审批意见$|^审批人")
