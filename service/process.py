@@ -81,16 +81,29 @@ def process_case(pdf: Path, outdir: Path, *, options: CheckOptions | None = None
 
     try:
         with time_limit(limit, on_stuck=on_stuck):
-            return _process(pdf, outdir, options or CheckOptions(), sheet, name, output_name, progress, kinds,
-                            started, failed)
+            made = _check_and_render(pdf, options or CheckOptions(), sheet, name, progress, kinds, failed)
     except TIME_LIMIT_ERRORS:
         log.warning("%s: over the time limit of %g s", pdf, limit)
         return failed("input", f"{name}: " + TIME_LIMIT_MESSAGE.format(seconds=limit))
+    if isinstance(made, CaseOutcome):
+        return made
+    # Written outside the time limit: a deadline must not fall between two outputs of one set.
+    report, outputs = made
+    paths = output_paths(safe_file_name(output_name or name), Path(outdir))
+    try:
+        write_outputs(outputs, paths)
+    except OSError as exc:
+        error = OutputWriteError(f"{name}: outputs could not be written ({exc.strerror or exc}: {exc.filename or ''})")
+        return failed(error.failure, error.message)
+    return CaseOutcome(file=name, source=str(pdf), ok=True, report=report,
+                       outputs={kind: str(paths[kind]) for kind in outputs},
+                       seconds=round(time.perf_counter() - started, 3))
 
 
-def _process(pdf: Path, outdir: Path, options: CheckOptions, sheet: SheetOptions | None, name: str,
-             output_name: str | None, progress: ProgressCallback | None, kinds: tuple[str, ...],
-             started: float, failed: Callable[[FailureKind, str], CaseOutcome]) -> CaseOutcome:
+def _check_and_render(pdf: Path, options: CheckOptions, sheet: SheetOptions | None, name: str,
+                      progress: ProgressCallback | None, kinds: tuple[str, ...],
+                      failed: Callable[[FailureKind, str], CaseOutcome]) -> CaseOutcome | tuple[Report, dict[str, bytes]]:
+    """The report and its outputs in memory, or the failed outcome."""
     from extractors.ingest import is_input_fault
 
     try:
@@ -113,15 +126,7 @@ def _process(pdf: Path, outdir: Path, options: CheckOptions, sheet: SheetOptions
     except Exception as exc:
         log.info("outputs of %s failed", pdf, exc_info=True)
         return failed("internal", f"{name}: outputs could not be made ({type(exc).__name__}: {one_line(exc, 200)})")
-    paths = output_paths(safe_file_name(output_name or name), Path(outdir))
-    try:
-        write_outputs(outputs, paths)
-    except OSError as exc:
-        error = OutputWriteError(f"{name}: outputs could not be written ({exc.strerror or exc}: {exc.filename or ''})")
-        return failed(error.failure, error.message)
-    return CaseOutcome(file=name, source=str(pdf), ok=True, report=report,
-                       outputs={kind: str(paths[kind]) for kind in outputs},
-                       seconds=round(time.perf_counter() - started, 3))
+    return report, outputs
 
 
 def xml_safe_report(report: Report) -> Report:
