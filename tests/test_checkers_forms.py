@@ -489,3 +489,26 @@ def test_page_numbering_unnumbered_cover_toc_and_archive_note_are_right() -> Non
     assert [case.pages[i].archive_number for i in (0, 1, -1)] == [None, None, None]
     assert "pages.numbering" not in codes(check(case).findings)
     assert doc_of(case, "archive_note").last == len(case.pages)
+
+
+def test_officers_one_asking_one_recording_is_two_officers() -> None:
+    """一人询问，一人记录: the recorder with an 执法证号 is the second officer (DOMAIN §5)."""
+    specs = clean_specs()
+    record = spec(specs, "inspection_record")
+    _one_officer(record)
+    (_, _), (other, other_no) = OFFICERS
+    reword(record, f"记录人：{other}", f"记录人：{other} 执法证号：{other_no}")
+    record.lists |= {"recorders": [other], "recorder_ids": [other_no]}
+    result = check(build_case(specs))
+    assert "officers.insufficient" not in codes(result.findings + result.review)
+
+
+def test_officers_a_recorder_without_a_number_leaves_a_question() -> None:
+    specs = clean_specs()
+    record = spec(specs, "inspection_record")
+    _one_officer(record)
+    reword(record, f"记录人：{OFFICERS[1][0]}", "记录人：周某")
+    record.lists |= {"recorders": ["周某"]}
+    result = check(build_case(specs))
+    assert "officers.insufficient" not in codes(result.findings)
+    assert "officers.insufficient" in codes(result.review)

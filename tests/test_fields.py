@@ -715,3 +715,12 @@ def test_officers_from_an_investigation_reports_account() -> None:
     assert case_fields([("investigation_report", report)]).officers == ["汪明德", "段龙春"]
     two_char = page.model_copy(update={"lines": page.lines[2:]})
     assert [fv.value for fv in extract_fields("investigation_report", [two_char]).lists["officers"]] == ["卢世", "罗文琳"]
+
+
+def test_recorder_read_from_a_record_header() -> None:
+    from extractors.fields.values import recorders
+
+    lines = [TextLine(text="询问人：张明 执法证号：36090415012", bbox=(72, 100, 400, 114)),
+             TextLine(text="记录人：李华 执法证号：36090415027", bbox=(72, 126, 400, 140))]
+    names, ids = recorders([PageText(page=1, width=595, height=842, source="text_layer", lines=lines)])
+    assert [n.value for n in names] == ["李华"] and [i.value for i in ids] == ["36090415027"]

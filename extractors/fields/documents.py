@@ -476,6 +476,12 @@ def extract_fields(doc_type: str, pages: list[PageText]) -> DocumentFields:
             fields.lists["officer_ids"] = ids
         if kind.layout == "record" and not names:
             fields.unreadable["officers"] = "未读出执法人员姓名"  # a record names who took it
+        if kind.layout == "record":
+            rec_names, rec_ids = V.recorders(doc.pages)
+            if rec_names:
+                fields.lists["recorders"] = rec_names
+            if rec_ids:
+                fields.lists["recorder_ids"] = rec_ids
 
     if "officers_in_prose" in wanted and (named := V.officers_in_prose(doc.pages)):
         fields.lists["officers"] = named

@@ -87,11 +87,24 @@ _OFFICER_ID = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{0,3}[0-9]{5,20}(?![0-9])")
 def officers(pages: Sequence[PageText]) -> tuple[list[FieldValue], list[FieldValue]]:
     """Officer names and 执法证号 from the header of a record (执法人员：甲、乙（执法证号：…、…）,
     or one table row per officer). Only the first page: later pages repeat signatures only."""
+    return _people(pages, _OFFICER_LABELS)
+
+
+_RECORDER_LABELS = ("记录人", "记录员")
+
+
+def recorders(pages: Sequence[PageText]) -> tuple[list[FieldValue], list[FieldValue]]:
+    """The recorder named in a record's header (记录人：乙（执法证号：…）): often the second officer
+    (一人询问，一人记录)."""
+    return _people(pages, _RECORDER_LABELS)
+
+
+def _people(pages: Sequence[PageText], labels: Sequence[str]) -> tuple[list[FieldValue], list[FieldValue]]:
     names: list[FieldValue] = []
     ids: list[FieldValue] = []
     if not pages:
         return names, ids
-    pattern = label_pattern(*_OFFICER_LABELS)
+    pattern = label_pattern(*labels)
     for hit in find_labels(pages[0], pattern, reject=_REJECT, need_colon=True):
         if not hit.value and not hit.colon:
             continue
