@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.classify import PageClass, match_title, title_key
+from lexicon.text import squeeze
 from models.case import Document, PageAnalysis, PageText, TextLine
 from models.report import BBox
 
@@ -116,6 +117,10 @@ def parse_toc(text: PageText) -> list[TocEntry]:
     return entries
 
 
+# A carrier's record of a posted document: tracking number and delivery (妥投) state.
+_POSTAL_PROOF = re.compile(r"妥投|邮件号|运单号|快递单号|挂号信|邮件详情|投递状态|邮件轨迹|签收人.{0,6}(本人|他人|代收)")
+
+
 def looks_like_cover(text: PageText) -> bool:
     return len(_COVER_FIELDS.findall(text.text)) >= 2
 
@@ -157,6 +162,12 @@ def split_documents(pages: list[PageAnalysis], classes: list[PageClass]) -> list
                 and number != entry.first and not cls.more):
             # Another titled photo or sheet inside the span the 卷内目录 lists as one piece of
             # evidence (现场照片及说明 5-8): it belongs to that piece, as the file's own index says.
+            current.last = n
+            continue
+        if (cls.starts and cls.doc_type in ("evidence", "other") and current is not None
+                and current.type == "service_receipt" and _POSTAL_PROOF.search(squeeze(page.text.text))):
+            # The postal proof of a 邮寄送达 (EMS 邮件详情单, 妥投 record) filed behind its 回证 is
+            # part of the service record, whatever its own heading.
             current.last = n
             continue
         if cls.starts and cls.doc_type:

@@ -190,3 +190,17 @@ def test_toc_spans_followed_across_an_unread_stamp() -> None:
     assert [(d.type, d.pages) for d in docs] == [
         ("toc", (1, 1)), ("decision", (2, 3)), ("evidence", (4, 5)), ("evidence", (6, 7)),
         ("service_receipt", (8, 8))]
+
+
+def test_a_postal_proof_behind_its_receipt_is_part_of_it() -> None:
+    """邮寄送达: the carrier's 妥投 record filed after the 回证 belongs to the service record."""
+    pages = [
+        page(1, [centred("行政处罚决定书", 80), *body(140)], 1),
+        page(2, [centred("送达回证", 80), line("送达方式：邮寄送达（EMS 邮件号 1187654321098）", 72, 140)], 2),
+        page(3, [centred("EMS邮件详情单（妥投证明）", 60), line("邮件号：1187654321098", 72, 120),
+                 line("投递状态：已妥投", 72, 140)], 3),
+        page(4, [centred("现场检查照片", 60), line("拍摄时间：2024年5月11日", 72, 700)], 4),
+    ]
+    docs, _ = run(pages)
+    assert [(d.type, d.pages) for d in docs] == [
+        ("decision", (1, 1)), ("service_receipt", (2, 3)), ("evidence", (4, 4))]
