@@ -92,8 +92,10 @@ def test_upload_on_the_page_shows_the_findings(server: str, browser, tmp_path: P
     # Two injected defects: one finding card each, under their sheet rows.
     page.locator(".finding").nth(1).wait_for(timeout=90_000)
     truth = json.loads((FIXED / "demo-503-000.truth.json").read_text("utf-8"))
-    codes = sorted(page.locator(".category .finding .code").all_inner_texts())
+    # Each card shows its code's Chinese title, the code itself in the tooltip.
+    codes = sorted(page.locator(".category .finding .code").evaluate_all("els => els.map(e => e.title)"))
     assert codes == sorted(truth["defects"])
+    assert all(t and t not in truth["defects"] for t in page.locator(".category .finding .code").all_inner_texts())
     assert "审查完成" in page.locator("#job-status").inner_text()
     assert page.locator(".chip.legality").inner_text() == "合法性问题 1"
     assert page.locator(".category").count() == 12
