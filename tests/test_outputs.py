@@ -187,7 +187,7 @@ def test_statistics_table_reads_back(reports: dict[str, Report]) -> None:
                              truth["cause"], "是", "否"]
     assert "合法性问题1项" in defective[8] and "规范性问题1项" in defective[8] and "demo-503-000.pdf" in defective[8]
     clean = [ws.cell(5, c).value for c in range(1, 10)]
-    assert clean[0] == 2 and clean[1] == "泗洪" and clean[6:8] == ["是", "是"]
+    assert clean[0] == 2 and clean[1] == "泗洪县" and clean[6:8] == ["是", "是"]  # the county in full
     failed = [ws.cell(6, c).value for c in range(1, 10)]
     assert failed[0] == 3 and failed[6] == "否" and failed[7] in (None, "") and "文件已损坏" in failed[8]
     # Rows are as tall as their wrapped text: LibreOffice and openpyxl would not grow them.
