@@ -20,6 +20,7 @@ from models.case import CaseFile
 from models.report import CATEGORIES, Report
 from models.truth import Truth
 from service.outputs.annotate import render_annotated
+from service.outputs.common import archive_numbers, localize
 from service.outputs.sheet import render_sheet
 from service.outputs.statistics import StatisticsRow, render_statistics
 from service.pipeline import build_report
@@ -75,11 +76,13 @@ def test_every_boxed_finding_is_annotated_on_its_page(reports: list[tuple[Path, 
         annotated = pymupdf.open(stream=render_annotated(report, pdf))
         summary = annotated.page_count - report.pages
         assert summary >= 1
+        numbers = archive_numbers(report)  # messages name pages as 卷内第N页（PDF第M页）
         for number, finding in enumerate(report.findings, 1):
+            message = finding.message if finding.code.startswith("pages.") else localize(finding.message, numbers)
             for evidence in finding.evidence:
                 if evidence.bbox is None:
                     continue
                 page = annotated[summary + evidence.page - 1]
                 contents = [a.info["content"] for a in page.annots() if a.type[1] == "Square"]
-                assert any(c.startswith(f"F{number} ") and finding.message in c for c in contents), \
+                assert any(c.startswith(f"F{number} ") and message in c for c in contents), \
                     (report.file, evidence.page, finding.code)
