@@ -384,3 +384,43 @@ def test_a_trusted_proxy_header_names_the_user(tmp_path: Path, monkeypatch: pyte
     assert identify("", "10.0.0.5", headers, ADMIN, db).name == "王芳"
     with pytest.raises(AuthError):
         identify("", "10.0.0.5", {"x-remote-user": "无此人"}, ADMIN, db)
+
+
+def test_api_refuses_a_review_changed_since_it_was_read(served) -> None:
+    client, job_id, tokens, _settings = served
+    url = f"/api/cases/{job_id}/review"
+    reviewer = bearer(tokens["王芳"])
+    read = client.get(url, headers=reviewer).json()
+    changed = client.put(url, json={**read, "remedy": {"其他": {"done": "甲", "complete": False}}}, headers=reviewer)
+    assert changed.status_code == 200
+    stale = client.put(url, json={**read, "remedy": {"其他": {"done": "乙", "complete": False}}}, headers=reviewer)
+    assert stale.status_code == 409 and "changed by 王芳" in stale.json()["error"]
+    assert client.get(url, headers=reviewer).json()["remedy"]["其他"]["done"] == "甲"
+
+
+def test_rule_stats_command_and_batch_tables_read_the_services_reviews(report: Report, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from service.review import review_for_tables, service_reviews
+
+    data = tmp_path / "data"
+    outdir = data / "outputs" / "x"
+    outdir.mkdir(parents=True)
+    report_file = outdir / "case.report.json"
+    report_file.write_text(report.to_json(), "utf-8")
+    first = report.findings[0]
+    save_review(review_path(report_file), Review(sha256=report.sha256, status="reviewed", fields={"party": "服务更正"},
+                                                 decisions={first.id: Decision(decision="dismissed", reason="误报")}))
+    store = JobStore(data / "jobs.sqlite3")
+    job, _ = store.add(report.sha256, "case.pdf", str(PDF), str(outdir))
+    store.finish(job.id, {"report": str(report_file)}, {})
+    assert main(["rules", "--stats", "--data", str(data), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["reviewed_cases"] == 1
+    assert next(r for r in printed["rules"] if r["code"] == first.code)["dismissed"] == 1
+    # batch's tables: a report of the same content elsewhere takes the service's review.
+    elsewhere = tmp_path / "batch-out" / "case.report.json"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(report.to_json(), "utf-8")
+    reviewed = review_for_tables(elsewhere, report, service_reviews(data / "jobs.sqlite3"))
+    assert reviewed.reviewed and reviewed.report.case.party == "服务更正"
+    assert review_for_tables(elsewhere, report, {}).review.status == "machine"

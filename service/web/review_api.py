@@ -278,6 +278,8 @@ def review_router(settings: ServeSettings, dependencies: list, app_state=None) -
             report = _report_of(job)
         except Refused as exc:
             return _error(exc.status, exc.message)
+        # `updated` as the caller last saw it: a review changed since by someone else is not overwritten.
+        checks_version, seen = "updated" in body, body.get("updated")
         body = {k: v for k, v in body.items() if k not in ("reviewer", "history", "updated")}
         body.setdefault("sha256", report.sha256)
         body.setdefault("schema", "casecheck.review/1")
@@ -291,6 +293,9 @@ def review_router(settings: ServeSettings, dependencies: list, app_state=None) -
             return _error(422, str(exc))
         with _lock_of(job.id):
             old = _stored_review(job, report)
+            if checks_version and seen != old.updated:
+                return _error(409, f"the review was changed by {old.reviewer} at {old.updated} since it was read: "
+                                   "read it again")
             stored = record_changes(old, new, by=user.name)
             try:
                 rerender(job, report, stored, settings)

@@ -266,6 +266,14 @@ async function storeChange(change) {
   });
   let body = {};
   try { body = await response.json(); } catch { /* not JSON */ }
+  if (response.status === 409 && /changed by/.test(body.error || "")) {
+    // Someone else saved since this page read the review: show theirs, let the person redo theirs.
+    current.review = await json(`/api/cases/${current.id}/review`);
+    renderAll();
+    error.textContent = `复核内容已由${current.review.reviewer || "他人"}更新，已重新载入，请再操作一次`;
+    error.hidden = false;
+    return false;
+  }
   if (!response.ok) {
     error.textContent = response.status === 403 ? `无权修改复核：${body.error || ""}`
       : response.status === 409 ? "案卷尚未审查完成，暂不能复核" : `保存失败：${body.error || response.status}`;
