@@ -48,7 +48,7 @@ TITLE_SIZE = Pt(18)  # 小二
 # findings column widest, the last wide enough for a date written out (2025年12月31日).
 WIDTHS = (2.1, 2.1, 6.2, 3.4, 3.2)
 
-ROW_HEIGHT = Cm(0.7)
+ROW_HEIGHT = Cm(0.65)
 FINDING_SIZE = Pt(9)  # 小五: the findings, suggestions and remarks, so six findings fit one page
 CATEGORY_ROW_HEIGHT = Cm(0.6)  # at least: one line of 小五 and its cell's padding
 FINDING_LINE = Pt(11.5)
@@ -181,7 +181,7 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     sign = opinion.add_paragraph()
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _run(sign, "签名: _____        年    月    日")
-    table.rows[after + 2].height = Cm(1.9)
+    table.rows[after + 2].height = Cm(1.6)
 
     _fill(cell(after + 3, 0), "备注", center=True)
     pending = reviewed.pending_reason() or reviewed.review_note()
@@ -239,7 +239,7 @@ def _page_setup(doc) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(1.8), Cm(1.9)
     section.left_margin = section.right_margin = Cm(2.0)
     section.header_distance, section.footer_distance = Cm(1.0), Cm(0.8)
     _explicit_default_fonts(doc)
