@@ -24,13 +24,14 @@ import pytest
 from openpyxl import load_workbook
 
 from models.report import Report
-from samples.generate import Options, generate
+from samples.generate import Options
 from service.batch import DB_NAME, STATE_DIR, ArchiveCase, BatchOptions, find_pdfs, run_batch
 from service.batch_pool import Driver, local_pool
 from service.cli import main
 from service.jobs import JobStore
 from service.outputs import STATISTICS_NAME, output_paths
 from service.outputs.summary import CaseEntry, FindingDigest, SummaryMeta, write_summary
+from tests.conftest import generated_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where each generated file goes in the archive: subfolders, a file at the top.
@@ -41,9 +42,8 @@ BROKEN = "2025/broken.pdf"  # a truncated copy: unusable input
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("batch-generated")
-    generate(out, len(LAYOUT), seed=7, options=Options(born_digital_ratio=1.0), workers=2)
-    return out
+    # The same six files as conftest's born_digital_corpus: generated once, kept between sessions.
+    return generated_corpus(tmp_path_factory, "digital", len(LAYOUT), seed=7, options=Options(born_digital_ratio=1.0))
 
 
 def make_archive(root: Path, generated: Path) -> Path:

@@ -9,20 +9,20 @@ import pytest
 
 from checkers import load_pack
 from samples.defects import ALL_CODES
-from samples.generate import Options, generate
+from samples.generate import Options
 from samples.score import FindingScore
-from service.pipeline import build_report, read_cases
-from tests.conftest import load_truths
+from service.pipeline import build_report
+from tests.conftest import generated_corpus, load_truths, read_corpus
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def score(tmp_path_factory: pytest.TempPathFactory) -> FindingScore:
-    out = tmp_path_factory.mktemp("digital-findings")
-    generate(out, 30, seed=77, options=Options(born_digital_ratio=1.0, clean_ratio=0.2, codes_per_file=3), workers=2)
+    out = generated_corpus(tmp_path_factory, "digital-findings", 30, seed=77,
+                           options=Options(born_digital_ratio=1.0, clean_ratio=0.2, codes_per_file=3))
     truths = load_truths(out)
-    cases = read_cases([pdf for pdf, _ in truths], workers=2)
+    cases = read_corpus([pdf for pdf, _ in truths])
     pack = load_pack()
     result = FindingScore()
     for (_, truth), case in zip(truths, cases, strict=True):

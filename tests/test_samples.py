@@ -14,7 +14,7 @@ from models.truth import Truth
 from samples.defects import ALL_CODES
 from samples.generate import Options, generate, main
 from samples.timeline import add_workdays
-from tests.conftest import load_truths
+from tests.conftest import generated_corpus, load_truths
 
 STRICT_NUMBER = re.compile(r"^[\u4e00-\u9fff0-9A-Za-z（）()]{1,20}?字?〔(19|20)\d{2}〕[1-9]\d{0,4}号$")
 
@@ -237,9 +237,8 @@ def _assert_impossible_order(truth: Truth) -> None:
 @pytest.fixture(scope="session")
 def one_file_per_code(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Truth]]:
     """A born-digital file for every finding code, so the check can read the text layer."""
-    out = tmp_path_factory.mktemp("per_code")
-    generate(out, len(ALL_CODES), seed=1234, options=Options(born_digital_ratio=1.0), workers=2,
-             plans=[[code] for code in ALL_CODES])
+    out = generated_corpus(tmp_path_factory, "per_code", len(ALL_CODES), seed=1234,
+                           options=Options(born_digital_ratio=1.0), plans=[[code] for code in ALL_CODES])
     truths = load_truths(out)
     return {code: truths[i] for i, code in enumerate(ALL_CODES)}
 
