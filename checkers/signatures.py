@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checkers.base import SURE, Hit, level_if, rule
+from checkers.base import DOUBTFUL, SURE, Hit, level_if, rule
 from checkers.context import CaseView
 from lexicon.dates import find_dates
 from lexicon.roles import ROLE_NAMES
 from lexicon.text import fold, squeeze
-from models.case import Document, SignZone
+from models.case import Document, PageAnalysis, SignZone
 
 # A refusal written down (受送达人拒绝签收，已留置…; 当事人拒绝签名): not the printed instruction
 # for the case (受送达人拒绝签收的，送达人应注明…), nor a box of a printed list of methods.
@@ -39,6 +39,10 @@ def _recipient_excused(doc: Document, text: str) -> bool:
     if method is not None:
         return bool(_NO_HAND_METHOD.search(method.value))
     return bool(_NO_HAND_TEXT.search(text))
+
+
+def _scanned(page: PageAnalysis) -> bool:
+    return page.ocr or page.grayscale is not None
 
 
 def _unsigned(zones: list[SignZone], role: str, refused_pages: set[int]) -> tuple[list[SignZone], bool]:
@@ -99,11 +103,23 @@ def signatures(view: CaseView) -> Iterator[Hit]:
             for role in roles:
                 if role == "recipient" and _recipient_excused(doc, text):
                     continue
+                if role == "party" and not refused and not any(z.role in ("party", "unknown") for z in zones):
+                    # No zone asks for the party's hand (signed in the margin, under 以上笔录已阅):
+                    # whether the party signed cannot be told from the print: a person looks.
+                    yield Hit(
+                        code=f"signature.missing.{doc.type}",
+                        message=f"{view.name(doc)}未见{ROLE_NAMES[role]}签名栏，未能确认其是否逐页签名",
+                        suggestion=ROLE_SUGGEST[role],
+                        evidence=[view.doc_evidence(doc)],
+                        level=DOUBTFUL,
+                    )
+                    continue
                 unsigned, uncertain = _unsigned(zones, role, refused)
                 if not unsigned:
                     continue
-                # A date in the cell means someone filled it in: a signature may be there unseen.
-                dated = any(z.dated for z in unsigned)
+                # A date in the cell of a scan means someone filled it in: a signature may be there
+                # unseen. On a born-digital page the placed ink is all there is to see.
+                dated = any(z.dated and _scanned(view.page(z.page)) for z in unsigned)
                 level = level_if(not (uncertain or dated))
                 where_pages = sorted({z.page for z in unsigned})
                 # A one-page document's name already gives its page.

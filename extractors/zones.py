@@ -61,7 +61,22 @@ def _candidates(lines: list[TextLine]) -> list[_Candidate]:
         text = squeeze(fold(line.text))
         if _LEADER_LINE.search(text):
             out.append(_Candidate(line, text, line.x0, line.x1, "leader", True))
+    for c in out:
+        _join_stacked_label(c, out)
     return [c for c in out if not _inside_named_zone(c, out)]
+
+
+def _join_stacked_label(c: _Candidate, candidates: list[_Candidate]) -> None:
+    """A label cell printed on two lines (受送达人 / 签名或盖章): the bare sign word below takes the
+    role of the role word just above it in the same cell."""
+    if c.role != "unknown" or not _GENERIC.match(c.text):
+        return
+    cy, h = c.line.center[1], max(c.line.height, 8.0)
+    above = [o for o in candidates if o is not c and o.role != "unknown" and 0 < cy - o.line.center[1] <= 2.2 * h
+             and o.x0 < c.x1 and c.x0 < o.x1]
+    if above:
+        o = max(above, key=lambda o: o.line.center[1])
+        c.role, c.text = o.role, o.text + c.text
 
 
 def _inside_named_zone(c: _Candidate, candidates: list[_Candidate]) -> bool:

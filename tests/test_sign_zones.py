@@ -157,3 +157,21 @@ def test_roles_of_real_published_labels() -> None:
     wrongly_required = [lab.label for lab in labels
                         if lab.required is not True and label_role(lab.label) in required_roles]
     assert not wrongly_required
+
+
+def test_stacked_label_cell_takes_the_role_above() -> None:
+    """受送达人 / 签名或盖章 printed on two lines of one label cell: the zone is the recipient's."""
+    lines = [L("送达回证"), L("受送达人"), L("签名或盖章"), L("送达人：")]
+    zones = {z.role: z for z in sign_zones(_page(lines))}
+    assert zones["recipient"].label == "受送达人签名或盖章"
+
+
+def test_a_record_without_any_party_zone_goes_to_review() -> None:
+    """Signed in the margin under 以上笔录已阅: no printed zone to judge, so a person looks."""
+    specs = clean_specs()
+    record = spec(specs, "inspection_record")
+    record.pages[0] = [line for line in record.pages[0] if not line.text.startswith("被检查人签名")]
+    record.signed = [label for label in record.signed if not label.startswith("被检查人")]
+    result = check(build_case(specs))
+    assert "signature.missing.inspection_record" not in codes(result.findings)
+    assert "signature.missing.inspection_record" in codes(result.review)
