@@ -154,3 +154,19 @@ def test_planted_defects_show_in_the_files(corpus: Path) -> None:
     assert _doc(second, "inquiry_record")[0].signed is False
     number = _doc(second, "notice")[0].number
     assert number and (not number.endswith("号") or "(" in number or "〔　　〕" in number)
+
+
+def test_eval_maps_codes_to_the_family_of_the_type_they_name() -> None:
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "eval_families.py"
+    spec = importlib.util.spec_from_file_location("eval_families", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.code_type("missing.service_receipt.notice") == "service_receipt"
+    assert module.code_type("signature.missing.inquiry_record") == "inquiry_record"
+    assert module.code_type("number.malformed.decision") == "decision"
+    assert module.code_type("officers.insufficient") == "inspection_record"
+    assert module.code_type("date.order") is None
+    assert {module.TYPE_FAMILY[t] for t in module.TYPE_FAMILY} <= set(FAMILY_CHOICES)
