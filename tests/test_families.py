@@ -156,13 +156,15 @@ def test_planted_defects_show_in_the_files(corpus: Path) -> None:
     assert number and (not number.endswith("号") or "(" in number or "〔　　〕" in number)
 
 
-def test_eval_maps_codes_to_the_family_of_the_type_they_name() -> None:
+def test_eval_maps_codes_to_the_family_of_the_type_they_name(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
+    import sys
 
     path = Path(__file__).resolve().parent.parent / "scripts" / "eval_families.py"
     spec = importlib.util.spec_from_file_location("eval_families", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "eval_families", module)  # dataclasses look their module up
     spec.loader.exec_module(module)
     assert module.code_type("missing.service_receipt.notice") == "service_receipt"
     assert module.code_type("signature.missing.inquiry_record") == "inquiry_record"
