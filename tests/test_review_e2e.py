@@ -240,3 +240,25 @@ def test_the_station_at_phone_width(station, browser) -> None:
     page.keyboard.press("Escape")
     page.locator("#dismiss-dialog").wait_for(state="hidden")
     page.close()
+
+
+def test_several_files_dropped_at_once(station, browser, tmp_path: Path) -> None:
+    url, tokens = station
+    status, before = api(url, "/api/cases", ADMIN)
+    assert status == 200
+    # Two born-digital files (quick to check): the sample and a copy with other bytes (a new case).
+    second = tmp_path / "第二卷.pdf"
+    second.write_bytes((FIXED / "demo-502-000.pdf").read_bytes() + b"\n% another copy\n")
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    sign_in(page, url, tokens["张敏"])
+    page.locator("#file").set_input_files([str(FIXED / "demo-502-000.pdf"), str(second)])
+    page.wait_for_function(f"() => document.querySelectorAll('#recent li a').length === {len(before) + 2}",
+                           timeout=90_000)
+    assert {"demo-502-000.pdf", "第二卷.pdf"} <= set(page.locator("#recent li a").all_inner_texts())
+    # The last one dropped is the one shown; both are checked without a reviewer (机器初查).
+    page.locator("#review-status").wait_for(timeout=90_000)
+    assert page.locator("#job-name").inner_text() == "第二卷.pdf"
+    assert page.locator("#review-status").inner_text() == "机器初查"
+    page.locator("#f-review").select_option("machine")
+    page.wait_for_function("() => document.querySelectorAll('#recent li a').length === 2", timeout=60_000)
+    page.close()
