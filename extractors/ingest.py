@@ -7,6 +7,7 @@ before anything is written.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import math
@@ -69,7 +70,7 @@ def open_regular(path: Path):
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        if exc.errno in (6, 19):  # ENXIO (a FIFO with no writer), ENODEV
+        if exc.errno in (errno.ENXIO, errno.ENODEV):  # a FIFO with no writer, a device
             raise NotPdfError(f"{path.name}: not a regular file") from None
         raise
     try:

@@ -11,7 +11,6 @@ import json
 import re
 import threading
 import time
-import tomllib
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+import tomllib
 from fastapi.testclient import TestClient
 
 from service.jobs import JobStore
