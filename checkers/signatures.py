@@ -11,7 +11,7 @@ from checkers.context import CaseView
 from lexicon.dates import find_dates
 from lexicon.roles import ROLE_NAMES
 from lexicon.text import fold, squeeze
-from models.case import Document, PageAnalysis, SignZone
+from models.case import Document, SignZone
 
 # A refusal written down (受送达人拒绝签收，已留置…; 当事人拒绝签名): not the printed instruction
 # for the case (受送达人拒绝签收的，送达人应注明…), nor a box of a printed list of methods.
@@ -39,10 +39,6 @@ def _recipient_excused(doc: Document, text: str) -> bool:
     if method is not None:
         return bool(_NO_HAND_METHOD.search(method.value))
     return bool(_NO_HAND_TEXT.search(text))
-
-
-def _scanned(page: PageAnalysis) -> bool:
-    return page.ocr or page.grayscale is not None
 
 
 def _unsigned(zones: list[SignZone], role: str, refused_pages: set[int]) -> tuple[list[SignZone], bool]:
@@ -117,9 +113,10 @@ def signatures(view: CaseView) -> Iterator[Hit]:
                 unsigned, uncertain = _unsigned(zones, role, refused)
                 if not unsigned:
                     continue
-                # A date in the cell of a scan means someone filled it in: a signature may be there
-                # unseen. On a born-digital page the placed ink is all there is to see.
-                dated = any(z.dated and _scanned(view.page(z.page)) for z in unsigned)
+                # A date in the cell means someone filled it in: a signature may be there unseen
+                # (a layout whose signing place the reader does not know, on scans and born-digital
+                # pages alike: a column of a table, a cell below the label).
+                dated = any(z.dated for z in unsigned)
                 level = level_if(not (uncertain or dated))
                 where_pages = sorted({z.page for z in unsigned})
                 # A one-page document's name already gives its page.

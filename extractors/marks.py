@@ -1004,6 +1004,9 @@ def _pdf_signatures(page: pymupdf.Page, lines: list[TextLine],
     pg = _RulePage(page.rect.width, page.rect.height, segments)
     zones = _zones(labels, [lab.x1 for lab in labels], lines, pg, _text_height(lines))
     groups: dict[int, list[tuple[float, float, float, float]]] = {}
+    # Ink placed outside every zone this reader knows (a signature in a table column under its
+    # header, in a cell below the label): kept without a label, for the signing zones to place.
+    loose: list[tuple[float, float, float, float]] = []
     for box in inks:
         cx, cy = pg.x((box[0] + box[2]) / 2), pg.y((box[1] + box[3]) / 2)
         best, best_d = None, 1e9
@@ -1015,8 +1018,11 @@ def _pdf_signatures(page: pymupdf.Page, lines: list[TextLine],
                     best, best_d = zi, d
         if best is not None:
             groups.setdefault(best, []).append(box)
+        else:
+            loose.append(box)
     out = []
     for zi, boxes in groups.items():
         u = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
         out.append(Mark(kind="signature", bbox=_round_box(u), confidence=0.85, label=zones[zi].label.text))
+    out += [Mark(kind="signature", bbox=_round_box(box), confidence=0.6) for box in loose]
     return _dedupe(out)

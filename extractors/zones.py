@@ -32,6 +32,8 @@ class _Candidate:
         self.x1 = x1
         self.role = role
         self.hand = hand  # the label asks for a hand (not a typed header field such as 被检查单位：)
+        self.aliases = {text}  # label texts a signature mark may name for this zone
+        self.absorbed = False  # the upper line of a two-line label (受送达人 / 签名或盖章)
 
 
 def _candidates(lines: list[TextLine]) -> list[_Candidate]:
@@ -63,7 +65,7 @@ def _candidates(lines: list[TextLine]) -> list[_Candidate]:
             out.append(_Candidate(line, text, line.x0, line.x1, "leader", True))
     for c in out:
         _join_stacked_label(c, out)
-    return [c for c in out if not _inside_named_zone(c, out)]
+    return [c for c in out if not c.absorbed and not _inside_named_zone(c, out)]
 
 
 def _join_stacked_label(c: _Candidate, candidates: list[_Candidate]) -> None:
@@ -76,7 +78,11 @@ def _join_stacked_label(c: _Candidate, candidates: list[_Candidate]) -> None:
              and o.x0 < c.x1 and c.x0 < o.x1]
     if above:
         o = max(above, key=lambda o: o.line.center[1])
+        c.aliases |= {o.text, c.text}
         c.role, c.text = o.role, o.text + c.text
+        c.aliases.add(c.text)
+        if not o.hand:
+            o.absorbed = True  # the upper half of this label, not a field of its own
 
 
 def _inside_named_zone(c: _Candidate, candidates: list[_Candidate]) -> bool:
@@ -123,7 +129,7 @@ def _owner(mark: Mark, candidates: list[_Candidate]) -> _Candidate | None:
         return not (o.x0 - 4 <= mx < _x_end(o, candidates))
 
     if mark_label and not _GENERIC.match(mark_label):
-        named = [o for o in candidates if o.text == mark_label]
+        named = [o for o in candidates if mark_label in o.aliases]
         return min(named, key=lambda o: (off_stretch(o), abs(my - o.line.center[1])), default=None)
 
     def distance(o: _Candidate) -> float:
@@ -133,7 +139,10 @@ def _owner(mark: Mark, candidates: list[_Candidate]) -> _Candidate | None:
         return (abs(my - cy) + (20.0 if cy > mark.bbox[3] else 0.0) + (1000.0 if off_stretch(o) else 0.0)
                 + (500.0 if _GENERIC.match(o.text) and o.role == "unknown" else 0.0))
 
-    return min(candidates, key=distance, default=None)
+    best = min(candidates, key=distance, default=None)
+    if best is not None and not mark_label and distance(best) > 60.0:
+        return None  # ink found by no label (a note in the margin): near none, it answers none
+    return best
 
 
 def _stamp_in_zone(seal: Mark, c: _Candidate, band: tuple[float, float], candidates: list[_Candidate]) -> bool:
