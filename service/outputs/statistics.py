@@ -77,7 +77,8 @@ class StatisticsRow:
         case = report.case
         legality = sum(1 for f in report.findings if f.kind == "合法性")
         standard = len(report.findings) - legality
-        remarks = [reviewed.pending_reason() or f"已复核（{reviewed.self_checker or ''}）"]
+        who = reviewed.self_checker
+        remarks = [reviewed.pending_reason() or (f"已复核（{who}）" if who else "已复核")]
         if legality:
             remarks.append(f"合法性问题{legality}项")
         if standard:
