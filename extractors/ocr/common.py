@@ -86,6 +86,53 @@ def looks_blank(image: np.ndarray) -> bool:
     return count_text_marks(image) < BLANK_MAX_MARKS
 
 
+def ink_regions(image: np.ndarray, pad: int = 24, min_gap: int = 64,
+                keep_whole: float = 0.85) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) that hold all the page's ink, so text detection can skip the rest.
+
+    Rows with ink are grouped into bands, a band ending where `min_gap` ink-free rows follow;
+    each band is cut to its own inked columns and padded by `pad` pixels (the detector needs a
+    little paper around a line). Margins, the space under a short letter and the gap between a
+    text and its signing block are left out. When the bands would save little (under
+    1 - `keep_whole` of the inked box), the one inked box is given; with no ink, the whole image.
+    Measured on a quarter-size copy (~5 ms on an A4 page at 150 dpi); the threshold is lenient
+    (paper brightness - 40), so faint print, pencil and seals count as ink.
+    """
+    gray = to_gray(image)
+    h, w = gray.shape[:2]
+    whole = [(0, 0, w, h)]
+    step = 4
+    if h < 8 * step or w < 8 * step:
+        return whole
+    small = cv2.resize(gray, (w // step, h // step), interpolation=cv2.INTER_AREA)
+    paper = float(np.percentile(small[::2, ::2], 75))
+    ink = small < paper - 40.0
+    row_ink = np.count_nonzero(ink, axis=1) >= 2  # one speck of dust is not a line
+    rows = np.flatnonzero(row_ink)
+    if not len(rows):
+        return whole
+    gap = max(1, min_gap // step)
+    bands: list[tuple[int, int]] = []
+    start = prev = int(rows[0])
+    for r in rows[1:].tolist():
+        if r - prev > gap:
+            bands.append((start, prev))
+            start = r
+        prev = r
+    bands.append((start, prev))
+    boxes = []
+    for top, bottom in bands:
+        cols = np.flatnonzero(np.count_nonzero(ink[top:bottom + 1], axis=0))
+        boxes.append((max(0, int(cols[0]) * step - pad), max(0, top * step - pad),
+                      min(w, (int(cols[-1]) + 1) * step + pad), min(h, (bottom + 1) * step + pad)))
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    band_area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
+    if len(boxes) == 1 or band_area > keep_whole * (x1 - x0) * (y1 - y0):
+        return [(x0, y0, x1, y1)]
+    return boxes
+
+
 def turn_points(points: np.ndarray, rotation: int, width: int, height: int) -> np.ndarray:
     """Points of a scan (`width` x `height`) mapped into the upright image `upright(scan, rotation)`.
 

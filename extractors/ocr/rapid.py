@@ -34,6 +34,7 @@ import numpy as np
 
 from extractors.ocr.base import OcrReading, OcrUnavailable, upright
 from extractors.ocr.common import (
+    ink_regions,
     looks_blank,
     ocr_threads,
     order_quad,
@@ -41,6 +42,7 @@ from extractors.ocr.common import (
     reading_order,
     turn_points,
 )
+from extractors.ocr.runtime import RuntimeChoice, SessionIdentity, open_model, resolve_choice
 from models.case import TextLine
 
 log = logging.getLogger(__name__)
@@ -63,11 +65,17 @@ class RapidSettings:
     det_thresh: float = 0.3
     det_box_thresh: float = 0.5
     det_unclip_ratio: float = 1.6
+    # Detect only where there is ink (see `common.ink_regions`), not on margins and blank bands.
+    det_skip_blank: bool = True
     # Lines whose recognition confidence is below this are dropped. Kept low on purpose: a
     # low-confidence line still tells downstream checks something, and it carries its confidence.
     min_score: float = 0.3
     # Recognition batches: lines of similar width share a batch while padding stays under this share.
     rec_batch_max: int = 8
+    # ... and while the batch's padded width (lines x widest, in input pixels) stays under this.
+    # The recogniser's output is 18,710 class scores per 8 px of width: 8 lines of 1,440 px made
+    # a 100+ MB output (and as much again inside the runtime), the bulk of a worker's memory.
+    rec_batch_pixels: int = 3200
     rec_pad_tolerance: float = 0.15
     # Narrowest recognition input, as width/height. PaddleOCR pads to 320x48 (6.67); short lines
     # (numbers, names) read as well with less padding, and they are a third of a page's lines.
@@ -106,26 +114,6 @@ def find_model(kind: str, given: str | Path | None = None) -> Path:
     raise OcrUnavailable(f"no rapidocr {kind} model in {folder} (the wheel ships them; reinstall rapidocr)")
 
 
-def _session(path: Path, threads: int, spin: bool):  # -> onnxruntime.InferenceSession
-    try:
-        import onnxruntime as ort
-    except ImportError as exc:
-        raise OcrUnavailable("onnxruntime is not installed (pip install onnxruntime)") from exc
-    opts = ort.SessionOptions()
-    opts.log_severity_level = 3
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    opts.intra_op_num_threads = max(1, threads)
-    opts.inter_op_num_threads = 1
-    if not spin:
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
-    try:
-        return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
-    except Exception as exc:  # onnxruntime raises its own exception types for bad files
-        raise OcrUnavailable(f"cannot load {path.name}: {' '.join(str(exc).split())[:120]}") from exc
-
-
 def crop_quad(image: np.ndarray, quad: np.ndarray, lay_tall: bool = True) -> np.ndarray:
     """The text line inside `quad` (tl, tr, br, bl), straightened; tall crops are laid on their side.
 
@@ -153,25 +141,37 @@ def _normalise(img: np.ndarray) -> np.ndarray:
 class _Detector:
     """PP-OCR DB text detector: page image -> quadrilaterals of text lines, in image pixels."""
 
-    def __init__(self, path: Path, threads: int, settings: RapidSettings) -> None:
+    def __init__(self, path: Path, threads: int, settings: RapidSettings, choice: RuntimeChoice) -> None:
         try:
             from rapidocr.ch_ppocr_det.utils import DBPostProcess
         except ImportError as exc:
             raise OcrUnavailable(f"rapidocr's detector post-processing cannot be imported ({exc})") from exc
-        self.session = _session(path, threads, settings.spin)
-        self.input = self.session.get_inputs()[0].name
+        self.session = open_model(path, "det", threads, choice, spin=settings.spin)
         self.limit = settings.det_limit_side
+        self.skip_blank = settings.det_skip_blank
         self.post = DBPostProcess(thresh=settings.det_thresh, box_thresh=settings.det_box_thresh,
                                   max_candidates=1000, unclip_ratio=settings.det_unclip_ratio,
                                   use_dilation=True, score_mode="fast")
 
     def __call__(self, bgr: np.ndarray) -> list[np.ndarray]:
         h, w = bgr.shape[:2]
+        # The scale is the whole page's, so text is seen at the same size however it is cut.
         ratio = min(1.0, self.limit / max(h, w))
+        if not self.skip_blank:
+            return self._detect(bgr, ratio)
+        # Blank margins and bands are a third or more of a page: the detector runs on the ink only.
+        quads: list[np.ndarray] = []
+        for x0, y0, x1, y1 in ink_regions(bgr):
+            offset = np.array([x0, y0], dtype=np.float32)
+            quads.extend(q + offset for q in self._detect(bgr[y0:y1, x0:x1], ratio))
+        return quads
+
+    def _detect(self, bgr: np.ndarray, ratio: float) -> list[np.ndarray]:
+        h, w = bgr.shape[:2]
         rh = max(32, round(h * ratio / 32) * 32)
         rw = max(32, round(w * ratio / 32) * 32)
         resized = cv2.resize(bgr, (rw, rh), interpolation=cv2.INTER_AREA if ratio < 1 else cv2.INTER_LINEAR)
-        pred = self.session.run(None, {self.input: _normalise(resized)[None]})[0]
+        pred = self.session.run(_normalise(resized)[None])
         boxes, _scores = self.post(pred, (h, w))
         return [np.asarray(b, dtype=np.float32).reshape(4, 2) for b in boxes]
 
@@ -179,9 +179,8 @@ class _Detector:
 class _Classifier:
     """PP-OCR text direction classifier: P(line is upside down) for 48x192 line pieces."""
 
-    def __init__(self, path: Path, settings: RapidSettings) -> None:
-        self.session = _session(path, 1, settings.spin)
-        self.input = self.session.get_inputs()[0].name
+    def __init__(self, path: Path, settings: RapidSettings, choice: RuntimeChoice) -> None:
+        self.session = open_model(path, "cls", 1, choice, spin=settings.spin)
 
     def p180(self, pieces: Sequence[np.ndarray]) -> np.ndarray:
         batch = np.zeros((len(pieces), 3, 48, 192), dtype=np.float32)
@@ -189,25 +188,24 @@ class _Classifier:
             h, w = piece.shape[:2]
             rw = max(1, min(192, math.ceil(48 * w / max(h, 1))))
             batch[i, :, :, :rw] = _normalise(cv2.resize(piece, (rw, 48)))
-        probs = self.session.run(None, {self.input: batch})[0]
+        probs = self.session.run(batch)
         return np.asarray(probs[:, 1], dtype=np.float64)
 
 
 class _Recognizer:
     """PP-OCR CTC line recogniser: straightened line crops -> (text, mean character confidence)."""
 
-    def __init__(self, path: Path, threads: int, settings: RapidSettings) -> None:
-        self.session = _session(path, 1, settings.spin)  # parallelism comes from concurrent batches
-        self.input = self.session.get_inputs()[0].name
-        shape = self.session.get_inputs()[0].shape
-        self.height = shape[2] if isinstance(shape[2], int) else 48
+    def __init__(self, path: Path, threads: int, settings: RapidSettings, choice: RuntimeChoice) -> None:
+        # One thread per batch: parallelism comes from concurrent batches (a stream each).
+        self.session = open_model(path, "rec", 1, choice, streams=max(1, threads), spin=settings.spin)
+        self.height = self.session.input_shape[2] or 48
         self.settings = settings
         self.threads = max(1, threads)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
-        meta = self.session.get_modelmeta().custom_metadata_map
-        if "character" in meta:
-            chars = meta["character"].splitlines()
+        listed = self.session.metadata("character")
+        if listed:
+            chars = listed.splitlines()
         else:
             keys = path.parent / "ppocr_keys_v1.txt"
             if not keys.is_file():
@@ -234,7 +232,8 @@ class _Recognizer:
             if current:
                 padded = r * (len(current) + 1)  # sorted ascending: the new crop sets the width
                 if (len(current) >= self.settings.rec_batch_max
-                        or padded > (1 + self.settings.rec_pad_tolerance) * (total + r)):
+                        or padded > (1 + self.settings.rec_pad_tolerance) * (total + r)
+                        or padded * self.height > self.settings.rec_batch_pixels):
                     groups.append(current)
                     current, total = [], 0.0
             current.append(i)
@@ -251,7 +250,7 @@ class _Recognizer:
         for i, (crop, ratio) in enumerate(zip(crops, ratios, strict=True)):
             rw = max(1, min(width, math.ceil(h * ratio)))
             batch[i, :, :, :rw] = _normalise(cv2.resize(crop, (rw, h)))
-        preds = self.session.run(None, {self.input: batch})[0]  # (batch, steps, classes), softmaxed
+        preds = self.session.run(batch)  # (batch, steps, classes), softmaxed
         idx = preds.argmax(axis=2)
         prob = np.take_along_axis(preds, idx[:, :, None], axis=2)[:, :, 0]
         out: list[tuple[str, float]] = []
@@ -307,7 +306,8 @@ class RapidOcrEngine:
 
     def __init__(self, threads: int | None = None, det_model: str | Path | None = None,
                  rec_model: str | Path | None = None, cls_model: str | Path | None = None,
-                 **settings: object) -> None:
+                 runtime: str | None = None, device: str | None = None,
+                 precision: str | dict[str, str] | None = None, **settings: object) -> None:
         try:
             self.settings = RapidSettings(**settings)  # type: ignore[arg-type]
         except TypeError as exc:
@@ -317,10 +317,23 @@ class RapidOcrEngine:
         # The model files in use are part of what decides the output (see `engine_cache_key`).
         self.model_files = {"det": find_model("det", det_model), "cls": find_model("cls", cls_model),
                             "rec": find_model("rec", rec_model)}
-        self.det = _Detector(self.model_files["det"], self.threads, self.settings)
-        self.cls = _Classifier(self.model_files["cls"], self.settings)
-        self.rec = _Recognizer(self.model_files["rec"], self.threads, self.settings)
-        log.debug("rapidocr engine ready: %d thread(s)", self.threads)
+        # runtime/device/precision: arguments, else CASECHECK_OCR_RUNTIME/_DEVICE/_PRECISION.
+        choice = resolve_choice(runtime, device, precision)
+        self.det = _Detector(self.model_files["det"], self.threads, self.settings, choice)
+        self.cls = _Classifier(self.model_files["cls"], self.settings, choice)
+        self.rec = _Recognizer(self.model_files["rec"], self.threads, self.settings, choice)
+        # What each model really runs on after any fallback: part of the engine's identity (the
+        # OCR replay cache keys on it, see `engine_cache_key`), and shown by `casecheck -v`.
+        self.inference: dict[str, SessionIdentity] = {
+            "det": self.det.session.identity, "cls": self.cls.session.identity, "rec": self.rec.session.identity}
+        log.debug("rapidocr engine ready: %d thread(s), %s", self.threads, self.runtime_label())
+
+    def runtime_label(self) -> str:
+        """E.g. "openvino/cpu/f32", or per model where they differ ("det openvino/cpu/bf16, ...")."""
+        labels = {kind: ident.label() for kind, ident in self.inference.items()}
+        if len(set(labels.values())) == 1:
+            return next(iter(labels.values()))
+        return ", ".join(f"{kind} {label}" for kind, label in labels.items())
 
     # -- orientation ------------------------------------------------------------------------
     def orientation(self, bgr: np.ndarray, quads: Sequence[np.ndarray]) -> int:
