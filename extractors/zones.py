@@ -140,7 +140,7 @@ def _owner(mark: Mark, candidates: list[_Candidate]) -> _Candidate | None:
                 + (500.0 if _GENERIC.match(o.text) and o.role == "unknown" else 0.0))
 
     best = min(candidates, key=distance, default=None)
-    if best is not None and not mark_label and distance(best) > 60.0:
+    if best is not None and not mark_label and distance(best) > 80.0:
         return None  # ink found by no label (a note in the margin): near none, it answers none
     return best
 

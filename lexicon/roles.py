@@ -41,7 +41,7 @@ _LABEL_RE = re.compile(
     rf"(?P<role>{_ROLE_RE})?\s*(?P<word>[（(]?\s*(?:{_WORD_RE})\s*[）)]?)?\s*(?P<colon>[:：])?")
 _SHORT_ROLES = {"编制", "审核", "批准", "复核", "校核", "审定", "签发"}
 # A sign word in running text (拒绝签名, 已签收, 签名的) is no label.
-_NARRATIVE_BEFORE = set("绝未后已请予并于应须需经")
+_NARRATIVE_BEFORE = set("绝未后已请予并于应须需经为")
 _NARRATIVE_AFTER = set("。，,；;、的了日期时")
 _HAND_OPINION_START = re.compile(r"^(同意|拟|建议|按|经)")
 # A page with more label-like spans than any form has is not a form (a word list, a hostile
