@@ -185,6 +185,13 @@ def _stuck(message: str) -> None:
     os._exit(2)
 
 
+def _ocr_runtime(args: argparse.Namespace) -> None:
+    """--runtime/--device as CASECHECK_OCR_RUNTIME/_DEVICE, which the page workers inherit."""
+    for value, name in ((args.runtime, "CASECHECK_OCR_RUNTIME"), (args.device, "CASECHECK_OCR_DEVICE")):
+        if value:
+            os.environ[name] = value
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     pdf = Path(args.file)
     outdir = Path(args.output)
@@ -192,6 +199,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     usable_folder(outdir)
     if os.path.lexists(pdf) and not pdf.is_file():  # a FIFO or a device would block the reader
         raise InputError(f"{pdf.name}: not a regular file")
+    _ocr_runtime(args)
     options = CheckOptions(
         read=ReadOptions(engine=args.engine, dpi=args.dpi, force_ocr=args.force_ocr),
         workers=min(args.workers, os.cpu_count() or 1),
@@ -386,6 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-o", "--output", default=".", help="output folder (default: current folder)")
     check.add_argument("--engine", default=None,
                        help="OCR engine: rapidocr (default), tesseract or paddleocr; env CASECHECK_OCR_ENGINE")
+    check.add_argument("--runtime", default=None, choices=("auto", "openvino", "onnxruntime"),
+                       help="inference runtime of the rapidocr models (default: OpenVINO where it runs); "
+                            "env CASECHECK_OCR_RUNTIME")
+    check.add_argument("--device", default=None, choices=("auto", "cpu", "cuda"),
+                       help="run OCR on the CPU or an NVIDIA GPU (default auto); env CASECHECK_OCR_DEVICE")
     check.add_argument("--dpi", type=dpi_value, default=150, help="resolution pages are read at (default 150)")
     check.add_argument("--workers", type=workers_value, default=0,
                        help="page-reading processes (default: one per core, at most 4)")
