@@ -284,7 +284,13 @@ def test_the_web_page_needs_nothing_from_outside(tmp_path: Path) -> None:
             body = client.get(asset)
             assert body.status_code == 200
             assert not re.search(r"https?://", body.text)  # no CDN, no web font, no analytics
-        assert client.get("/docs").status_code == 200
+        # The API docs too: Swagger UI and ReDoc come from the package, not a CDN (an intranet has none).
+        for docs in ("/docs", "/redoc"):
+            html = client.get(docs)
+            assert html.status_code == 200
+            for src in re.findall(r'(?:src|href)="([^"]+)"', html.text):
+                assert not src.startswith(("http:", "https:", "//")), (docs, src)
+                assert client.get(src).status_code == 200, (docs, src)
         assert "/api/cases" in client.get("/openapi.json").json()["paths"]
 
 

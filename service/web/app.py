@@ -25,6 +25,7 @@ from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, Uploa
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lexicon.safe_text import printable
@@ -74,10 +75,10 @@ SECURITY_HEADERS = {
 }
 CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        b"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-# FastAPI's /docs and /redoc pages load Swagger UI / ReDoc with an inline script.
-DOCS_CSP = (b"default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-            b"img-src 'self' data: https://fastapi.tiangolo.com; font-src 'self' https://fonts.gstatic.com; "
+# /docs and /redoc: Swagger UI / ReDoc served from the package (fastapi-offline), no CDN: they
+# work on an intranet; they start with an inline script.
+DOCS_CSP = (b"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            b"img-src 'self' data:; font-src 'self'; "
             b"worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -208,7 +209,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         finally:
             runner.stop()
 
-    app = FastAPI(title="casecheck", version="1", lifespan=lifespan,
+    app = FastAPIOffline(title="casecheck", version="1", lifespan=lifespan,
                   description="行政处罚案卷自动自查: upload a case-file PDF, get its findings, 自查单 and annotated PDF.")
     app.state.settings = settings
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes)
