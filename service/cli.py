@@ -442,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--page-workers", type=workers_value, default=None,
                        help="page-reading processes per case file (default 2; env CASECHECK_PAGE_WORKERS)")
     serve.add_argument("--rules", default=None, metavar="FILE", help="a rule pack (TOML) laid over the national one")
+    _time_limit_argument(serve)
     serve.set_defaults(func=_lazy("service.web.app", "cmd_serve"))
 
     # -- watch (service/watch.py) --

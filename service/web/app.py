@@ -460,7 +460,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     try:
         settings = ServeSettings.from_env(host=args.host, port=args.port, data_dir=args.data, db_path=args.db,
-                                          workers=args.workers, page_workers=args.page_workers, rules=args.rules)
+                                          workers=args.workers, page_workers=args.page_workers, rules=args.rules,
+                                          time_limit=getattr(args, "time_limit", None))
         load_pack(settings.rules)  # a bad pack is refused now, not in every job
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     except (ValueError, RulePackError, OSError) as exc:
