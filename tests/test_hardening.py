@@ -335,7 +335,7 @@ def test_every_adapter_takes_the_time_limit() -> None:
     from service.cli import build_parser
 
     parser = build_parser()
-    for argv in (["check", "x.pdf"], ["watch", "in"], ["batch", "arch"]):
+    for argv in (["check", "x.pdf"], ["watch", "in"], ["batch", "arch"], ["serve"]):
         assert parser.parse_args([*argv, "--time-limit", "30"]).time_limit == 30
     from service.batch_pool import check_one
     from service.watch.worker import JobSpec
