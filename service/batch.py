@@ -380,8 +380,9 @@ class Batch:
         from service.review import review_for_tables
 
         reviewed = review_for_tables(Path(job.outputs["report"]), report, getattr(self, "_service_reviews", None))
-        return (StatisticsRow.from_report(report, county, reviewed=reviewed),
-                CaseEntry.from_report(name, reviewed.report, outputs, duplicates))
+        entry = CaseEntry.from_report(name, reviewed.report, outputs, duplicates)
+        entry.review_status = reviewed.status_name  # the summary says whether a person has reviewed it
+        return StatisticsRow.from_report(report, county, reviewed=reviewed), entry
 
 
 def run_batch(archive: Path, out: Path | None = None, options: BatchOptions | None = None) -> BatchResult:

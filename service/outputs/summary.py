@@ -68,6 +68,7 @@ class CaseEntry:
     outputs: dict[str, str] = field(default_factory=dict)  # kind -> path relative to the summary
     error: str = ""
     duplicates: list[str] = field(default_factory=list)  # other archive paths, the same bytes
+    review_status: str = "机器初查"  # 机器初查 / 复核中 / 已复核: whether a person has reviewed the findings
 
     @classmethod
     def from_report(cls, relative: str, report: Report, outputs: dict[str, str],
@@ -349,7 +350,8 @@ def _finding_list(entry: CaseEntry, limit: int = 6) -> Markup:
     items = [f"<li>[{_e(f.kind)}] {_e(f.category)}：{_e(f.message)}</li>" for f in entry.findings[:limit]]
     if len(entry.findings) > limit:
         items.append(f"<li>……另{len(entry.findings) - limit}项，见自查单</li>")
-    return Markup(f'<ul class="f">{"".join(items)}</ul>' if items else "未发现问题")
+    listed = f'<ul class="f">{"".join(items)}</ul>' if items else "未发现问题"
+    return Markup(f'{listed}<small class="code">{_e(entry.review_status)}</small>')
 
 
 def _named_code(code: str, category: str) -> Markup:
