@@ -3,6 +3,8 @@
     .venv/bin/python scripts/bench_ocr.py                          # rapidocr, 40 pages, 2 runs
     .venv/bin/python scripts/bench_ocr.py --engines rapidocr,tesseract --pages 12 --runs 1
     .venv/bin/python scripts/bench_ocr.py --turns 24               # + orientation on 24 pages x 4 turns
+    .venv/bin/python scripts/bench_ocr.py --runtime openvino,onnxruntime --precision f32,bf16
+                                                                   # rapidocr per runtime x precision
 
 The set is generated once into --out (scanned only) with the printed text of every page kept in
 a `<name>.text.json` sidecar, so recognition can be scored: character recall / precision are
@@ -133,6 +135,13 @@ BASELINES: dict[str, dict[str, object]] = {
 
 
 def make_engine(name: str, threads: int | None):  # type: ignore[no-untyped-def]
+    # "rapidocr@openvino/bf16": the rapidocr engine on that runtime and precision.
+    name, _, variant = name.partition("@")
+    if variant:
+        runtime, _, precision = variant.partition("/")
+        from extractors.ocr.rapid import RapidOcrEngine
+
+        return RapidOcrEngine(threads=threads, runtime=runtime, precision=precision or None)
     if name in BASELINES:
         params = dict(BASELINES[name])
         if threads:
@@ -173,8 +182,10 @@ def bench_engine(name: str, pages: list[Page], runs: int, threads: int | None) -
                     precisions.append(prec)
         wall_runs.append(statistics.median(walls))
         cpu_runs.append(statistics.median(cpus))
+    label = getattr(engine, "runtime_label", None)
     return {
-        "engine": name, "pages": len(pages), "load_s": load_s,
+        "engine": f"{name} [{label()}]" if callable(label) and "@" in name else name,
+        "pages": len(pages), "load_s": load_s,
         "wall_s": statistics.median(wall_runs), "cpu_s": statistics.median(cpu_runs),
         "wall_mean_s": statistics.mean(wall_runs),
         "rotation": f"{rotation_ok}/{rotation_total}", "blank": f"{blank_ok}/{blank_total}",
@@ -210,6 +221,8 @@ def main() -> int:
     parser.add_argument("--dpi", type=int, default=150, help="render resolution handed to the engine")
     parser.add_argument("--engines", default="rapidocr",
                         help=f"comma-separated: rapidocr, tesseract, paddleocr, {', '.join(BASELINES)}")
+    parser.add_argument("--runtime", default="", help="rapidocr on each of these runtimes (openvino, onnxruntime)")
+    parser.add_argument("--precision", default="", help="... and each of these precisions (f32, bf16, det=bf16)")
     parser.add_argument("--threads", type=int, default=0, help="inference threads (0: CASECHECK_OCR_THREADS or all cores)")
     parser.add_argument("--turns", type=int, default=0, help="also test orientation on N text pages x 4 turns")
     args = parser.parse_args()
@@ -225,7 +238,11 @@ def main() -> int:
           f"{args.runs} run(s), {args.dpi} dpi, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
 
     rows = []
-    for name in [n.strip() for n in args.engines.split(",") if n.strip()]:
+    names = [n.strip() for n in args.engines.split(",") if n.strip()]
+    if args.runtime:
+        names = [f"rapidocr@{rt.strip()}" + (f"/{pr.strip()}" if pr.strip() else "")
+                 for rt in args.runtime.split(",") for pr in (args.precision.split(",") if args.precision else [""])]
+    for name in names:
         rows.append(bench_engine(name, chosen, args.runs, args.threads or None))
         row = rows[-1]
         all_rot = sum(1 for p in text_pages if p.rotation)
@@ -236,13 +253,13 @@ def main() -> int:
             for miss in misses:
                 print(f"    orientation miss: {miss}")
 
-    header = (f"{'engine':<20} {'pages':>5} {'load s':>7} {'wall s/pg':>9} {'cpu s/pg':>8} "
+    header = (f"{'engine':<28} {'pages':>5} {'load s':>7} {'wall s/pg':>9} {'cpu s/pg':>8} "
               f"{'rotation':>9} {'turns':>9} {'blank':>6} {'recall':>7} {'precision':>9}")
     print()
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['engine']:<20} {r['pages']:>5} {r['load_s']:>7.2f} {r['wall_s']:>9.3f} {r['cpu_s']:>8.3f} "
+        print(f"{r['engine']:<28} {r['pages']:>5} {r['load_s']:>7.2f} {r['wall_s']:>9.3f} {r['cpu_s']:>8.3f} "
               f"{r['rotation']:>9} {r.get('turns', '-'):>9} {r['blank']:>6} {r['recall']:>7.3f} {r['precision']:>9.3f}")
     print(f"\nload average now {os.getloadavg()[0]:.1f} (wall times grow with other load on the machine)")
     return 0
