@@ -139,6 +139,10 @@ def _owner(mark: Mark, candidates: list[_Candidate]) -> _Candidate | None:
         return (abs(my - cy) + (20.0 if cy > mark.bbox[3] else 0.0) + (1000.0 if off_stretch(o) else 0.0)
                 + (500.0 if _GENERIC.match(o.text) and o.role == "unknown" else 0.0))
 
+    if not mark_label:
+        # Unlabelled ink (placed outside every zone the reader knew) in an opinion cell is the
+        # handwritten opinion (同意立案), not the signature below it.
+        candidates = [o for o in candidates if not o.text.endswith("意见")]
     best = min(candidates, key=distance, default=None)
     if best is not None and not mark_label and distance(best) > 80.0:
         return None  # ink found by no label (a note in the margin): near none, it answers none
