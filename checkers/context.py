@@ -329,8 +329,9 @@ class CaseView:
         return keys
 
     def _named_types(self, receipt: Document) -> set[str]:
-        """The served types a receipt's text names (《行政处罚决定书》、《责令改正违法行为决定书》)."""
-        text = self.text(receipt)
+        """The served types a receipt's text names (《行政处罚决定书》、《责令改正违法行为决定书》).
+        Read across line breaks: a cell wraps a title anywhere (《责 / 令改正违法行为决定书》)."""
+        text = squeeze(self.text(receipt))
         names = set()
         if re.search(r"责令.{0,6}改正", text):
             names.add("correction_order")

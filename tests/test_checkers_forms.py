@@ -512,3 +512,19 @@ def test_officers_a_recorder_without_a_number_leaves_a_question() -> None:
     result = check(build_case(specs))
     assert "officers.insufficient" not in codes(result.findings)
     assert "officers.insufficient" in codes(result.review)
+
+
+def test_one_receipt_serving_two_documents_with_a_title_wrapped_in_its_cell() -> None:
+    """送达文书：《行政处罚事先告知书》（…）一份、《责 / 令改正违法行为决定书》（…）一份 — the cell wraps the
+    second title across lines; the receipt still serves both."""
+    specs = clean_specs()
+    correction = spec(specs, "correction_order")
+    notice_receipt = receipt_of(specs, "notice")
+    specs.remove(receipt_of(specs, "correction_order"))
+    reword(notice_receipt, "送达文书名称及文号：{served}",
+           f"送达文书名称及文号：{{served}}、《责")
+    page = notice_receipt.pages[0]
+    at = next(i for i, line in enumerate(page) if line.text.endswith("、《责"))
+    page.insert(at + 1, L(f"令改正违法行为决定书》（{correction.number}）"))
+    result = check(build_case(specs))
+    assert "missing.service_receipt.correction_order" not in codes(result.findings + result.review)
