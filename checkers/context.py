@@ -330,10 +330,11 @@ class CaseView:
 
     def _named_types(self, receipt: Document) -> set[str]:
         """The served types a receipt's text names (《行政处罚决定书》、《责令改正违法行为决定书》).
-        Read across line breaks: a cell wraps a title anywhere (《责 / 令改正违法行为决定书》)."""
-        text = squeeze(self.text(receipt))
+        A title wrapped in its cell may have the next cell's label read into it (《责 名称和件数
+        令改正违法行为决定书》): its tail names it as well."""
+        text = self.text(receipt)
         names = set()
-        if re.search(r"责令.{0,6}改正", text):
+        if re.search(r"责令.{0,6}改正|改正违法行为决定书|限期改正通知书", text):
             names.add("correction_order")
         if re.search(r"处罚(事先)?(（听证）|\(听证\))?告知书|听证告知书", text):
             names.add("notice")

@@ -521,10 +521,11 @@ def test_one_receipt_serving_two_documents_with_a_title_wrapped_in_its_cell() ->
     correction = spec(specs, "correction_order")
     notice_receipt = receipt_of(specs, "notice")
     specs.remove(receipt_of(specs, "correction_order"))
-    reword(notice_receipt, "送达文书名称及文号：{served}",
-           f"送达文书名称及文号：{{served}}、《责")
+    reword(notice_receipt, "送达文书名称及文号：{served}", "送达文书名称及文号：{served}、《责")
     page = notice_receipt.pages[0]
     at = next(i for i, line in enumerate(page) if line.text.endswith("、《责"))
-    page.insert(at + 1, L(f"令改正违法行为决定书》（{correction.number}）"))
+    # The label of the cell beside (名称和件数) is read between the two halves.
+    page.insert(at + 1, L("名称和件数"))
+    page.insert(at + 2, L(f"令改正违法行为决定书》（{correction.number}）"))
     result = check(build_case(specs))
     assert "missing.service_receipt.correction_order" not in codes(result.findings + result.review)
