@@ -182,6 +182,8 @@ def sign_zones(page: PageAnalysis) -> list[SignZone]:
         zones.append(SignZone(
             page=page.page, label=c.text, label_bbox=c.line.bbox, role=c.role,  # type: ignore[arg-type]
             state=state, mark_bbox=found, confidence=round(conf, 3),  # type: ignore[arg-type]
-            dated=_dated(c, band, lines, page.page), required=not optional_role(c.role),
+            # Only a date read from the image can be a hand's; a text layer's dates were typed.
+            dated=page.text.source == "ocr" and _dated(c, band, lines, page.page),
+            required=not optional_role(c.role),
         ))
     return zones
