@@ -9,6 +9,7 @@ it runs in CI without OCR. Scored by scripts/eval_families.py's own scorer.
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +44,9 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for pdf in sorted(corpus.glob("*.pdf")):
         report = check_pdf(pdf, CheckOptions(workers=1))
         (reports / f"{pdf.stem}.report.json").write_text(report.to_json(), encoding="utf-8")
-    return _eval_module().score(corpus, reports)
+    figures = _eval_module().score(corpus, reports)
+    print("families, seed", SEED, json.dumps(figures["overall"], ensure_ascii=False))
+    return figures
 
 
 def test_no_finding_on_any_clean_file(figures: dict) -> None:
