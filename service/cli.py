@@ -395,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--engine", default=None,
                        help="OCR engine: rapidocr (default), tesseract or paddleocr; env CASECHECK_OCR_ENGINE")
     check.add_argument("--runtime", default=None, choices=("auto", "openvino", "onnxruntime"),
-                       help="inference runtime of the rapidocr models (default: OpenVINO where it runs); "
+                       help="inference runtime of the rapidocr models (default: OpenVINO on AVX-512 CPUs, else ONNX Runtime); "
                             "env CASECHECK_OCR_RUNTIME")
     check.add_argument("--device", default=None, choices=("auto", "cpu", "cuda"),
                        help="run OCR on the CPU or an NVIDIA GPU (default auto); env CASECHECK_OCR_DEVICE")

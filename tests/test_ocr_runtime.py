@@ -52,7 +52,13 @@ def test_runtime_from_argument_env_and_auto(monkeypatch: pytest.MonkeyPatch) -> 
     assert resolve_runtime("openvino") == "openvino"  # the argument wins over the environment
     monkeypatch.delenv(runtime.RUNTIME_ENV)
     monkeypatch.setattr(runtime, "openvino_importable", lambda: True)
+    monkeypatch.setattr(runtime, "cpu_has_avx512", lambda: True)
     assert resolve_runtime() == "openvino"
+    assert resolve_runtime("auto") == "openvino"
+    monkeypatch.setattr(runtime, "cpu_has_avx512", lambda: False)  # AVX2 only: OpenVINO was slower there
+    assert resolve_runtime() == "onnxruntime"
+    assert resolve_runtime("openvino") == "openvino"  # still there when asked for
+    monkeypatch.setattr(runtime, "cpu_has_avx512", lambda: True)
     monkeypatch.setattr(runtime, "openvino_importable", lambda: False)
     assert resolve_runtime() == "onnxruntime"
     with pytest.raises(ValueError, match="tensorrt"):
