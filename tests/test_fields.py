@@ -724,3 +724,12 @@ def test_recorder_read_from_a_record_header() -> None:
              TextLine(text="记录人：李华 执法证号：36090415027", bbox=(72, 126, 400, 140))]
     names, ids = recorders([PageText(page=1, width=595, height=842, source="text_layer", lines=lines)])
     assert [n.value for n in names] == ["李华"] and [i.value for i in ids] == ["36090415027"]
+
+
+def test_a_blank_party_is_not_read_as_the_label_word() -> None:
+    """当事人：（空白）: the label's own word is no name; the party is unread, never "当事人"."""
+    lines = [TextLine(text=t, bbox=(72, 100 + 20 * i, 400, 114 + 20 * i))
+             for i, t in enumerate(["行政处罚决定书", "澧环罚〔2024〕12号", "当事人：", "统一社会信用代码：123"])]
+    fields = extract_fields("decision", [PageText(page=1, width=595, height=842, source="text_layer", lines=lines)])
+    assert "party" not in fields.values
+    assert "未能识读" in fields.unreadable["party"]  # the sheet then says （未能识读）

@@ -335,6 +335,10 @@ def _case_name(doc: _Doc) -> FieldValue | None:
     return hit.field_value(squeeze(hit.value)) if hit else None
 
 
+# The party's label with nothing after it (当事人：＿＿＿): printed, but no name was read.
+_BLANK_PARTY = re.compile(r"^(当事人|被检查(单位|人)|受送达人)(名称)?[:：]?[_＿\s]*$")
+
+
 def _labelled_number(doc: _Doc, labels: Sequence[str]) -> FieldValue | None:
     for page in doc.pages:
         for hit in find_labels(page, label_pattern(*labels)):
@@ -445,6 +449,9 @@ def extract_fields(doc_type: str, pages: list[PageText]) -> DocumentFields:
 
     party = _party(doc, letter) if "party" in wanted else None
     _set(fields, "party", party)
+    if "party" in wanted and party is None and any(
+            _BLANK_PARTY.match(squeeze(fold(line.text))) for page in doc.pages[:1] for line in page.lines):
+        fields.unreadable["party"] = "当事人一栏空白或未能识读"
     party_name = party.value if party else None
 
     if "cause" in wanted:

@@ -38,8 +38,14 @@ def clean_party(text: str) -> str:
     return text.strip("（(")
 
 
+# A label's own word where the name was left blank (当事人：＿＿): no name, never the party.
+_LABEL_WORD = re.compile(r"^(?:当事人|被检查(?:单位|人)|被询问人|被调查人|受送达人|单位名称|名称|企业名称|"
+                         r"姓名|法定代表人|负责人|经营者)(?:名称|姓名)?$")
+
+
 def _party_ok(text: str) -> bool:
-    return len(re.findall(f"[{CJK}]", text)) >= 2 and len(text) <= 60 and not _NOT_PARTY.match(text)
+    return (len(re.findall(f"[{CJK}]", text)) >= 2 and len(text) <= 60 and not _NOT_PARTY.match(text)
+            and not _LABEL_WORD.match(text.strip()))
 
 
 def party_from_labels(pages: Sequence[PageText], labels: Sequence[str]) -> FieldValue | None:
