@@ -27,8 +27,8 @@ def officers(view: CaseView) -> Iterator[Hit]:
             continue
         if not names:
             continue  # not read (fields.unreadable says so): unknown is not wrong
-        # 一人询问，一人记录: a recorder with an 执法证号 is the second officer; one without may
-        # still be one (the number left off the form): a question, not a finding.
+        # 一人询问，一人记录: a recorder with an 执法证号 is the second officer (DOMAIN §5: two
+        # distinct officer names with 执法证号; 记录人 may be one of them); one without is not.
         recorders = {squeeze(v.value) for v in doc.fields.lists.get("recorders", [])} - names
         recorder_ids = {squeeze(v.value) for v in doc.fields.lists.get("recorder_ids", [])} - ids
         if recorders and recorder_ids:
@@ -36,7 +36,7 @@ def officers(view: CaseView) -> Iterator[Hit]:
         first = doc.fields.lists["officers"][0]
         # Two names OCR ran together (张三李四) read as one long name: a question, not a finding.
         merged = len(squeeze(first.value)) >= 4
-        low = first.confidence < 0.85 or merged or bool(recorders)
+        low = first.confidence < 0.85 or merged
         yield Hit(
             code="officers.insufficient",
             message=f"{view.name(doc)}仅载明执法人员{'、'.join(sorted(names))}一人",
