@@ -11,17 +11,12 @@ from __future__ import annotations
 import re
 
 from lexicon.dates import find_dates
-from lexicon.roles import SignLabel, find_labels, label_role, optional_role
+from lexicon.roles import LEADER_OPINION, SignLabel, find_labels, label_role, optional_role
 from lexicon.text import fold, same_row, squeeze
 from models.case import Mark, PageAnalysis, SignZone, TextLine
 
 # A bare 签名：/签字： says a hand is wanted but not whose.
 _GENERIC = re.compile(r"^[（(]?(签名|签字|签章|盖章)")
-# 负责人意见 / 审批意见 rows of an approval form, read whole (a line that is nothing but the label).
-_LEADER_LINE = re.compile(r"^(?!承办|法制|部门|科|室|机构|经办|审核)\S{0,8}(负责人|领导|局长)\S{0,4}(审批|审核)?意见$"
-                          r"|^(负责人|领导)?审批意见$|^审批人")
-
-
 class _Candidate:
     """A label on a page with its role, before the marks are matched to it."""
 
@@ -61,7 +56,7 @@ def _candidates(lines: list[TextLine]) -> list[_Candidate]:
         if li in taken:
             continue
         text = squeeze(fold(line.text))
-        if _LEADER_LINE.search(text):
+        if LEADER_OPINION.search(text):
             out.append(_Candidate(line, text, line.x0, line.x1, "leader", True))
     for c in out:
         _join_stacked_label(c, out)

@@ -151,7 +151,7 @@ _ROLE_PATTERNS: tuple[tuple[SignRole, re.Pattern[str]], ...] = (
                          r"主持人|听证员|听证人|参会|参加人|出席|编制|校核|审定|受托人|核对人|填发|送样人|收样人|"
                          r"监督")),
 )
-_LEADER_OPINION = re.compile(r"^(?!承办|法制|部门|科|室|机构|经办|审核)\S{0,8}(负责人|领导|局长)\S{0,4}(审批|审核)?意见$"
+LEADER_OPINION = re.compile(r"^(?!承办|法制|部门|科|室|机构|经办|审核)\S{0,8}(负责人|领导|局长)\S{0,4}(审批|审核)?意见$"
                              r"|^(负责人|领导)?审批意见$|^审批人")
 
 
@@ -163,7 +163,7 @@ def label_role(label: str, before: str = "") -> SignRole:
     before it is `unknown`: whose zone it is cannot be told from the words alone.
     """
     own = re.sub(r"\s+", "", label)
-    if _LEADER_OPINION.search(own):
+    if LEADER_OPINION.search(own):
         return "leader"
     for words in (own, re.sub(r"\s+", "", before)[-14:] + own):
         for role, pattern in _ROLE_PATTERNS:

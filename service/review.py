@@ -202,20 +202,15 @@ def apply_review(report: Report, review: Review | None = None, checked_rows: Ite
     decisions = review.decisions
     findings: list[Finding] = []
     still_open: list[Finding] = []
-    for f in machine.findings:
-        decision = decisions.get(f.id or "")
-        verdict = decision.decision if decision else "confirmed"
-        if verdict == "confirmed":
-            findings.append(f)
-        elif verdict == "review":
-            still_open.append(f)
-    for f in machine.review:
-        decision = decisions.get(f.id or "")
-        verdict = decision.decision if decision else "review"
-        if verdict == "confirmed":
-            findings.append(f)
-        elif verdict == "review":
-            still_open.append(f)
+    # Undecided, a finding stands (the machine was sure) and a review item stays open.
+    for listed, default in ((machine.findings, "confirmed"), (machine.review, "review")):
+        for f in listed:
+            decision = decisions.get(f.id or "")
+            verdict = decision.decision if decision else default
+            if verdict == "confirmed":
+                findings.append(f)
+            elif verdict == "review":
+                still_open.append(f)
     for n, added in enumerate(review.added, 1):
         findings.append(Finding(id=f"A{n}", code=MANUAL_CODE, category=added.category, kind=added.kind,
                                 message=added.message, suggestion=added.suggestion,

@@ -35,6 +35,8 @@ from typing import ClassVar
 import pymupdf
 import pytest
 
+from tests.raw_pdf import raw_pdf
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261203
 FUZZ_CASES = int(os.environ.get("CASECHECK_FUZZ_CASES", "48"))
@@ -77,20 +79,6 @@ def _bytes(doc: pymupdf.Document, **options) -> bytes:
     return doc.tobytes(no_new_id=True, **options)
 
 
-def _raw_pdf(objects: list[bytes], root: int = 1, trailer_extra: bytes = b"") -> bytes:
-    body = b"%PDF-1.7\n"
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(body))
-        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(body)
-    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    body += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    body += b"trailer\n<< /Size %d /Root %d 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, root, trailer_extra, xref)
-    return body
-
-
 def _random_value(rng: random.Random, size: int, depth: int = 0) -> bytes:
     choice = rng.randrange(9 if depth < 6 else 5)
     if choice == 0:
@@ -128,7 +116,7 @@ def _object_graph(rng: random.Random) -> bytes:
                + content + b"\nendstream"]
     while len(objects) < size:
         objects.append(_random_value(rng, size))
-    return _raw_pdf(objects)
+    return raw_pdf(objects)
 
 
 def _mutate(rng: random.Random, data: bytes) -> tuple[bytes, str]:
@@ -168,26 +156,26 @@ def hostile_corpus(count: int, seed: int = SEED) -> list[Hostile]:
     """`count` hostile files, the same for the same seed: the fixed cases of issue 17 first."""
     rng = random.Random(seed)
     fixed = [
-        Hostile("count.pdf", _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+        Hostile("count.pdf", raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                                        b"<< /Type /Pages /Kids [3 0 R] /Count 2147483647 >>",
                                        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]),
                 "/Count 2147483647", must_fail=True),
-        Hostile("cycle.pdf", _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+        Hostile("cycle.pdf", raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                                        b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]), "a page tree that loops",
                 must_fail=True),
-        Hostile("huge-page.pdf", _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+        Hostile("huge-page.pdf", raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                                            b"<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>",
                                            *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 5500] "
                                              b"/Contents 6 0 R >>"] * 3,
                                            b"<< /Length 27 >>\nstream\n0 0 1 rg 10 10 900 900 re f\nendstream"]),
                 "three 14400×5500 pt pages"),
-        Hostile("userunit.pdf", _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+        Hostile("userunit.pdf", raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                                           b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                                           b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /UserUnit 75000 "
                                           b"/Contents 4 0 R >>",
                                           b"<< /Length 27 >>\nstream\n0 0 1 rg 10 10 100 100 re f\nendstream"]),
                 "/UserUnit 75000"),
-        Hostile("deep-q.pdf", _raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+        Hostile("deep-q.pdf", raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                                         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                                         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
                                         b"<< /Length 6000 >>\nstream\n" + b"q " * 3000 + b"\nendstream"]),

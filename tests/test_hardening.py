@@ -34,6 +34,7 @@ from models.errors import (
     http_status_of,
     one_line,
 )
+from tests.raw_pdf import raw_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = "\x00\x01\x08\x0b\x0c\x0e\x1b\x1f\ufffe\uffff"
@@ -64,18 +65,8 @@ def latin_text_pdf(text: str) -> bytes:
 
 def pdf_claiming_pages(count: int) -> bytes:
     """One real page under a page tree whose /Count says `count`."""
-    body = b"%PDF-1.4\n"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count,
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(body))
-        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(body)
-    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    body += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return body
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count,
+                     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
