@@ -41,6 +41,7 @@ PT_PER_MM = 72.0 / MM_PER_INCH
 # Working resolution for the seal search. A seal's ring is ~1–1.5 mm wide, so 3 px/mm keeps it
 # 3-4 px wide while an A4 page shrinks to ~630 x 890 px (a few ms per pass).
 SEAL_PX_PER_MM = 3.0
+SEAL_MAX_WORK_PIXELS = 4_000_000  # the seal search's working image at most (memory)
 # Round official seals are 38–45 mm (GA 241-2000: 42 mm for agencies, 40/38 for others); special
 # seals, company seals and small round bank stamps go down to ~30 mm. Outside these we are not
 # looking at a seal (fingerprints are ~15x20 mm, a red letterhead is wide and flat).
@@ -333,6 +334,10 @@ def find_seals(image: np.ndarray, points_per_pixel: float, grey: bool | None = N
     """
     ppm_in = _px_per_mm(points_per_pixel)
     factor = max(1, round(ppm_in / SEAL_PX_PER_MM))
+    # A page drawn at a lowered dpi (an A0 plan, a huge /UserUnit) is already coarse but has many
+    # pixels: the colour masks below cost ~12 bytes a working pixel, so the working image is
+    # bounded too. Ordinary pages (A3 at 300 dpi: ~1 Mpx after the shrink) never reach the bound.
+    factor = max(factor, math.ceil(math.sqrt(image.shape[0] * image.shape[1] / SEAL_MAX_WORK_PIXELS)))
     ppm = ppm_in / factor
     if is_grayscale(image) if grey is None else grey:
         g = image if image.ndim == 2 else image[..., 0] if image.shape[2] == 1 else cv2.cvtColor(

@@ -15,6 +15,7 @@ memory per process measured, is `scripts/fuzz.sh N` (this file's `main`).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -297,15 +298,22 @@ def test_every_hostile_file_is_checked_or_refused_as_input(tmp_path: Path, corpu
         "from pathlib import Path\n"
         "from service.pipeline import CheckOptions\n"
         "from service.process import process_case\n"
+        "from extractors.ocr.runtime import cpu_has_avx512, resolve_choice\n"
         "for pdf in sorted(Path(sys.argv[1]).glob('*.pdf')):\n"
         "    process_case(pdf, Path(sys.argv[2]) / pdf.stem, options=CheckOptions(workers=1), seconds=float(sys.argv[3]))\n"
+        "    print(pdf.stem, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "print('runtime', resolve_choice().runtime, 'avx512', cpu_has_avx512())\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe, str(inbox), str(tmp_path / "probe"), str(TIME_LIMIT)],
                           capture_output=True, text=True, timeout=TIME_LIMIT * len(corpus), cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
-    peak_mb = float(done.stdout.strip().splitlines()[-1])
-    assert peak_mb < MEMORY_BOUND_MB, f"peak {peak_mb:.0f} MB"
+    printed = done.stdout.strip().splitlines()
+    peak_mb = float(printed[-1])
+    # Which file raised the peak, and on what runtime: what a failure needs to be looked into.
+    growth = [line for before, line in itertools.pairwise(printed[:-2])
+              if int(line.split()[-1]) > int(before.split()[-1]) + 50]
+    assert peak_mb < MEMORY_BOUND_MB, f"peak {peak_mb:.0f} MB ({printed[-2]}; grew at: {', '.join(growth)})"
 
 
 def test_hostile_uploads_and_requests_get_4xx_json_never_500(tmp_path: Path, corpus: list[Hostile],
