@@ -188,11 +188,17 @@ def is_input_fault(exc: BaseException) -> bool:
                                               and _INPUT_FAULT_CODE.match(str(exc)) is not None)
 
 
-def text_layer_lines(page: pymupdf.Page) -> list[TextLine]:
+def text_page(page: pymupdf.Page) -> pymupdf.TextPage:
+    """The page's text, extracted once for `has_text_layer` and `text_layer_lines` (each
+    extraction interprets the whole page again)."""
+    return page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)
+
+
+def text_layer_lines(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> list[TextLine]:
     """Lines of a page's text layer, in points of the page as displayed, in reading order."""
     lines: list[TextLine] = []
     matrix = page.rotation_matrix  # text coordinates are unrotated; show them as displayed
-    data = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT)
+    data = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT, textpage=textpage or text_page(page))
     for block in data.get("blocks", []):
         for line in block.get("lines", []):
             # A broken ToUnicode map yields control characters no output format may hold.
@@ -222,8 +228,8 @@ def _merge_same_row(lines: list[TextLine]) -> list[TextLine]:
     return ordered
 
 
-def has_text_layer(page: pymupdf.Page) -> bool:
-    text = page.get_text("text")
+def has_text_layer(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> bool:
+    text = page.get_text("text", textpage=textpage or text_page(page))
     return len(_CJK_OR_WORD.findall(text)) >= MIN_TEXT_LAYER_CHARS
 
 
@@ -283,6 +289,10 @@ class PageReader:
     def __init__(self, options: ReadOptions | None = None) -> None:
         self.options = options or ReadOptions()
         self._engine: OcrEngine | None = None
+        # Embedded images judged on born-digital pages, by xref, for the document being read
+        # (a seal or signature image placed on many pages is decoded once).
+        self._images: dict[int, object] = {}
+        self._images_of: pymupdf.Document | None = None
 
     @property
     def engine(self) -> OcrEngine:
@@ -308,10 +318,13 @@ class PageReader:
 
         page = doc.load_page(index)
         width, height = page.rect.width, page.rect.height
-        if has_text_layer(page) and not self.options.force_ocr:
-            lines = text_layer_lines(page)
+        textpage = None if self.options.force_ocr else text_page(page)
+        if textpage is not None and has_text_layer(page, textpage):
+            lines = text_layer_lines(page, textpage)
             text = PageText(page=index + 1, width=width, height=height, source="text_layer", lines=lines)
-            found = marks.find_marks_in_pdf_page(page, lines)
+            if self._images_of is not doc:
+                self._images, self._images_of = {}, doc
+            found = marks.find_marks_in_pdf_page(page, lines, self._images)
             return _analysis(text, found)
 
         if nothing_drawn(page):

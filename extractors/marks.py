@@ -21,6 +21,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import cv2
 import numpy as np
@@ -912,10 +913,10 @@ def _ink_colour(page: pymupdf.Page, xref: int) -> tuple[np.ndarray, np.ndarray] 
     return weight, mean
 
 
-def _red_vector_boxes(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
+def _red_vector_boxes(drawings: list[dict]) -> list[tuple[float, float, float, float]]:
     """Boxes of red vector art (a seal drawn as paths), clustered by overlap."""
     boxes: list[list[float]] = []
-    for d in page.get_cdrawings():
+    for d in drawings:
         col = d.get("fill") or d.get("color")
         if not col or len(col) != 3 or not (col[0] > 0.55 and col[0] - max(col[1], col[2]) > 0.3):
             continue
@@ -934,7 +935,8 @@ def _seal_sized(w_pt: float, h_pt: float) -> bool:
     return SEAL_MIN_MM <= major <= SEAL_MAX_MM and minor >= SEAL_MIN_MINOR_MM and minor / major >= 0.4
 
 
-def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine]) -> list[Mark]:
+def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine],
+                           image_verdicts: dict[int, Any] | None = None) -> list[Mark]:
     """Seals and signatures on a born-digital page, from what the PDF places on it.
 
     Seals and handwriting come as images over a text layer (or, for some electronic seals, as
@@ -942,18 +944,20 @@ def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine]) -> list[Ma
     red and seal-sized is a seal, blue/black ink in a signing zone (found from `lines`, the
     text layer, and the page's ruled lines) is a signature. A page that is one big image (a
     scan with a text layer) is rendered and analysed like a scan. Boxes are points of the page
-    as displayed, which for born-digital pages is upright.
+    as displayed, which for born-digital pages is upright. `image_verdicts`: the caller's store of
+    images already judged in this document, by xref (an image placed on many pages, decoded once).
     """
     rect = page.rect
     area = rect.width * rect.height
-    infos = page.get_image_info(xrefs=True)
+    # Listing the page's images reads its resources only; placing them interprets its content.
+    infos = page.get_image_info(xrefs=True) if page.get_images() else []
     if any(pymupdf.Rect(i["bbox"]).get_area() > 0.5 * area for i in infos):
         pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csRGB, alpha=False)
         img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w, 3)
         return find_seals(img, 72 / 150) + find_signatures(img, lines, 72 / 150)
     marks: list[Mark] = []
     inks: list[tuple[float, float, float, float]] = []
-    colours: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}  # an image placed twice is decoded once
+    colours: dict[int, Any] = {} if image_verdicts is None else image_verdicts  # an image placed twice: decoded once
     for info in infos:
         box = tuple(pymupdf.Rect(info["bbox"]) & rect)
         x0, y0, x1, y1 = box
@@ -977,11 +981,12 @@ def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine]) -> list[Ma
             continue  # a red fingerprint or stamp that is not a seal
         if max(w, h) < 60 * PT_PER_MM:
             inks.append(box)
-    for box in _red_vector_boxes(page):
+    drawings = page.get_cdrawings()  # interpreted once for red seals and for the ruled lines
+    for box in _red_vector_boxes(drawings):
         if _seal_sized(box[2] - box[0], box[3] - box[1]) and not any(_iou(box, m.bbox) > 0.3 for m in marks):
             marks.append(Mark(kind="seal", bbox=_round_box(box), confidence=0.8))
     if inks:
-        marks += _pdf_signatures(page, lines, inks)
+        marks += _pdf_signatures(page, lines, inks, drawings)
     return marks
 
 
@@ -989,14 +994,14 @@ def _round_box(b: tuple[float, ...]) -> tuple[float, float, float, float]:
     return round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)
 
 
-def _pdf_signatures(page: pymupdf.Page, lines: list[TextLine],
-                    inks: list[tuple[float, float, float, float]]) -> list[Mark]:
+def _pdf_signatures(page: pymupdf.Page, lines: list[TextLine], inks: list[tuple[float, float, float, float]],
+                    drawings: list[dict]) -> list[Mark]:
     """Signature marks for ink images that sit in the signing zone of a text-layer label."""
     labels = find_labels(lines)
     if not labels:
         return []
     segments = []
-    for d in page.get_cdrawings():
+    for d in drawings:
         for item in d.get("items", ()):
             if item[0] == "l":
                 (ax, ay), (bx, by) = item[1], item[2]
