@@ -268,6 +268,28 @@ class OpenVinoSession:
 
 
 # -- ONNX Runtime -----------------------------------------------------------------------------------
+_arena_registered: bool | None = None
+
+
+def _shared_cpu_arena(ort) -> bool:
+    """Register one CPU arena for all ONNX Runtime sessions of this process (once); False where
+    this onnxruntime cannot (sessions then keep an arena each, as before)."""
+    global _arena_registered
+    with _core_lock:
+        if _arena_registered is None:
+            try:
+                # max memory 0 (no cap), extend by powers of two (kSameAsRequested fragmented more),
+                # initial chunk and dead-bytes-per-chunk at ORT's defaults.
+                config = ort.OrtArenaCfg(0, 0, -1, -1)
+                info = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT)
+                ort.create_and_register_allocator(info, config)
+                _arena_registered = True
+            except Exception as exc:  # an older or trimmed build: per-session arenas still work
+                log.debug("ONNX Runtime shared CPU arena unavailable: %s", exc)
+                _arena_registered = False
+        return _arena_registered
+
+
 class OnnxRuntimeSession:
     """A model run by ONNX Runtime on the CPU, or on CUDA with the CPU for what CUDA lacks."""
 
@@ -282,6 +304,14 @@ class OnnxRuntimeSession:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.intra_op_num_threads = max(1, threads)
         opts.inter_op_num_threads = 1
+        # Memory. Every call has new input shapes (page sizes, line widths), so memory patterns,
+        # which ORT plans and keeps per shape, are never reused: off. And all sessions of the
+        # process (detector, classifier, recogniser) draw on one arena instead of one each: a
+        # page worker peaked at ~980 MB over 58 pages with both as ORT sets them, ~680 MB so,
+        # reading as fast (`scripts/bench_pipeline.py`).
+        opts.enable_mem_pattern = False
+        if _shared_cpu_arena(ort):
+            opts.add_session_config_entry("session.use_env_allocators", "1")
         if not spin:
             # Spinning idle threads steal the CPU from the other reading processes.
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
