@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
-import math
 import os
 import re
 import stat
@@ -21,6 +20,7 @@ import numpy as np
 import pymupdf
 
 from extractors.ocr.base import OcrEngine, upright
+from extractors.raster import raster_dpi, render
 from lexicon.dates import blank_date, cut_year_date, parse_date
 from lexicon.safe_text import xml_safe
 from models.case import Mark, PageAnalysis, PageText, TextLine
@@ -34,16 +34,10 @@ MIN_TEXT_LAYER_CHARS = 12
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 
 
-__all__ = ["InputError", "PageReader", "ReadOptions", "is_input_fault", "open_case_pdf", "page_limit", "raster_dpi",
+__all__ = ["InputError", "PageReader", "ReadOptions", "is_input_fault", "open_case_pdf", "page_limit",
            "sha256_of"]
 
 DEFAULT_MAX_PAGES = 800  # CASECHECK_MAX_PAGES: a case file longer than this is refused before reading
-# The raster budget: a page image never holds more pixels than this, nor a side longer than
-# MAX_RASTER_SIDE (huge pages are rendered at a lower dpi). 24 Mpx holds an A1 sheet at 150 dpi
-# (an A0 plan at ~120 dpi), ~72 MB as RGB: memory follows the budget, not the page's area.
-MAX_RASTER_PIXELS = 24_000_000
-BAND_PIXELS = 4_000_000  # a raster over this is drawn in bands (see `render`)
-MAX_RASTER_SIDE = 16_384
 MIN_DPI, MAX_DPI = 50, 600  # what --dpi accepts
 
 
@@ -235,49 +229,6 @@ def has_text_layer(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None)
 
 def nothing_drawn(page: pymupdf.Page) -> bool:
     return not page.get_images() and not page.get_drawings() and not page.get_text("text").strip()
-
-
-def raster_dpi(width_pt: float, height_pt: float, dpi: float) -> float:
-    """`dpi`, lowered where the page would make an image over the raster budget (pixels, side)."""
-    width_pt, height_pt = max(width_pt, 1e-3), max(height_pt, 1e-3)
-    scale = dpi / 72.0
-    scale = min(scale, math.sqrt(MAX_RASTER_PIXELS / (width_pt * height_pt)),
-                MAX_RASTER_SIDE / width_pt, MAX_RASTER_SIDE / height_pt)
-    # MuPDF rounds a pixmap's sides up: stay under the budget after rounding too.
-    while (math.ceil(width_pt * scale) * math.ceil(height_pt * scale) > MAX_RASTER_PIXELS
-           or max(math.ceil(width_pt * scale), math.ceil(height_pt * scale)) > MAX_RASTER_SIDE):
-        scale *= 0.995
-    return scale * 72.0
-
-
-def render(page: pymupdf.Page, dpi: float) -> np.ndarray:
-    """The page as displayed, as an RGB uint8 array (at `dpi`: see `raster_dpi` for the budget).
-
-    A big raster is drawn in bands into one array: a whole-page pixmap and its copy as an array
-    would hold the page twice (~2 x 72 MB at the budget's 24 Mpx).
-    """
-    zoom = dpi / 72.0
-    matrix = pymupdf.Matrix(zoom, zoom)
-    whole = (page.rect * matrix).irect
-    if whole.width * whole.height <= BAND_PIXELS:
-        pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csRGB, alpha=False)
-        return np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w, 3)
-    shown = page.get_displaylist()  # the page's content interpreted once, drawn band by band
-    image = np.full((whole.height, whole.width, 3), 255, np.uint8)
-    rows = max(1, BAND_PIXELS // whole.width)
-    for top in range(0, whole.height, rows):
-        clip = pymupdf.Rect(page.rect.x0, (whole.y0 + top) / zoom,
-                            page.rect.x1, (whole.y0 + min(top + rows, whole.height)) / zoom)
-        pix = shown.get_pixmap(matrix=matrix, colorspace=pymupdf.csRGB, alpha=False, clip=clip)
-        band = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w, 3)
-        # The band's own pixel box (MuPDF rounds a clip outwards): place it where it lies.
-        y, x = pix.y - whole.y0, pix.x - whole.x0
-        ys, xs = max(0, -y), max(0, -x)
-        y, x = max(0, y), max(0, x)
-        h, w = min(band.shape[0] - ys, whole.height - y), min(band.shape[1] - xs, whole.width - x)
-        if h > 0 and w > 0:
-            image[y:y + h, x:x + w] = band[ys:ys + h, xs:xs + w]
-    return image
 
 
 class PageReader:

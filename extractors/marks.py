@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 import pymupdf
 
+from extractors.raster import raster_dpi, render
 from lexicon.roles import SignLabel as _Label
 from lexicon.roles import char_weights as _char_weights
 from lexicon.roles import find_labels
@@ -952,9 +953,9 @@ def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine],
     # Listing the page's images reads its resources only; placing them interprets its content.
     infos = page.get_image_info(xrefs=True) if page.get_images() else []
     if any(pymupdf.Rect(i["bbox"]).get_area() > 0.5 * area for i in infos):
-        pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csRGB, alpha=False)
-        img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w, 3)
-        return find_seals(img, 72 / 150) + find_signatures(img, lines, 72 / 150)
+        dpi = raster_dpi(rect.width, rect.height, 150)  # within the raster budget, like a scan
+        img = render(page, dpi)
+        return find_seals(img, 72 / dpi) + find_signatures(img, lines, 72 / dpi)
     marks: list[Mark] = []
     inks: list[tuple[float, float, float, float]] = []
     colours: dict[int, Any] = {} if image_verdicts is None else image_verdicts  # an image placed twice: decoded once

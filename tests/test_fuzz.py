@@ -288,7 +288,7 @@ def test_every_hostile_file_is_checked_or_refused_as_input(tmp_path: Path, corpu
             assert not outdir.exists() or not list(outdir.iterdir()), f"{label}: something was written"
         outcomes.append(outcome.ok)
     assert any(outcomes) and not all(outcomes)  # the corpus holds both kinds
-    from extractors.ingest import MAX_RASTER_PIXELS
+    from extractors.raster import MAX_RASTER_PIXELS
 
     assert blind_ocr.pixels and max(blind_ocr.pixels) <= MAX_RASTER_PIXELS  # huge pages within the budget
     # Peak memory in a fresh process: this one's lifetime peak holds whatever earlier tests of

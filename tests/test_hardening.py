@@ -224,7 +224,8 @@ def test_a_page_count_read_from_the_page_tree_refuses_huge_files_before_loading_
 
 
 def test_the_raster_budget_bounds_page_images_by_area() -> None:
-    from extractors.ingest import MAX_RASTER_PIXELS, MAX_RASTER_SIDE, PageReader, ReadOptions, raster_dpi
+    from extractors.ingest import PageReader, ReadOptions
+    from extractors.raster import MAX_RASTER_PIXELS, MAX_RASTER_SIDE, raster_dpi
 
     assert raster_dpi(595, 842, 150) == pytest.approx(150)  # A4: untouched
     for w, h in ((14400, 5500), (14400, 14400), (3, 14400), (44625000, 63150000)):
@@ -249,6 +250,36 @@ def test_the_raster_budget_bounds_page_images_by_area() -> None:
     reader.read(doc, 0)
     (h, w, _), = Recorder.shapes
     assert w * h <= MAX_RASTER_PIXELS  # 150 dpi would be 30000 × 11458 px (1 GB as RGB)
+
+
+def test_a_huge_text_layer_page_that_is_one_image_is_drawn_within_the_budget(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan with a text layer is analysed like a scan: its raster too stays in the budget."""
+    import numpy as np
+
+    from extractors import marks
+    from extractors.ingest import PageReader, ReadOptions
+    from extractors.raster import MAX_RASTER_PIXELS
+
+    shapes: list[tuple[int, ...]] = []
+    drawn = marks.render
+
+    def recording(page, dpi):
+        image = drawn(page, dpi)
+        shapes.append(image.shape)
+        return image
+
+    monkeypatch.setattr(marks, "render", recording)
+    doc = pymupdf.open()
+    page = doc.new_page(width=14400, height=5500)
+    picture = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 64, 32), False)
+    picture.set_rect(picture.irect, (230, 230, 230))
+    page.insert_image(page.rect, pixmap=picture)
+    page.insert_text((100, 200), "行政处罚决定书 当事人：某某有限公司", fontname="china-s", fontsize=60)
+    analysis = PageReader(ReadOptions()).read(doc, 0)
+    assert analysis.text.source == "text_layer"
+    (h, w, _), = shapes  # 150 dpi would be 30000 × 11458 px (1 GB as RGB)
+    assert w * h <= MAX_RASTER_PIXELS and np.prod(shapes[0]) > 0
 
 
 def test_a_page_mupdf_refuses_is_unusable_input_not_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
