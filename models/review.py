@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from models.errors import InputError
 from models.report import CATEGORIES, CaseFields, Category, FindingKind, Report
 
 REVIEW_SCHEMA = "casecheck.review/1"
@@ -81,8 +82,9 @@ class Review(BaseModel):
         return self.model_dump_json(by_alias=True, indent=2)
 
 
-class ReviewError(ValueError):
-    """A review that does not fit its report: every problem, one per line (answered as 422)."""
+class ReviewError(InputError, ValueError):
+    """A review that does not fit its report (exit 2, HTTP 422): `problems` holds each one whole,
+    the message the first ones on one line."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))

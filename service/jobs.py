@@ -205,6 +205,10 @@ class JobStore(SqliteFile):
         return [_job(r) for r in rows]
 
     # -- reading ----------------------------------------------------------------------------
+    def delete(self, job_id: str) -> bool:
+        """Forget a job (its files are the caller's to remove); False when there was none."""
+        return self._connect().execute("DELETE FROM jobs WHERE id=?", (job_id,)).rowcount > 0
+
     def get(self, job_id: str) -> Job | None:
         row = self._connect().execute("SELECT * FROM jobs WHERE id=?", (job_id,)).fetchone()
         return _job(row) if row else None

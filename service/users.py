@@ -28,6 +28,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from models.errors import CasecheckError, UsageError
 from service.jobs import SqliteFile
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,8 @@ class User(BaseModel):
         return self.role in ADMIN_ROLES
 
 
-class UserError(ValueError):
-    pass
+class UserError(UsageError, ValueError):
+    """A user that cannot be added as asked (unknown role, a name taken): exit 2, HTTP 400."""
 
 
 def token_hash(token: str) -> str:
@@ -129,11 +130,14 @@ def _proxy_settings() -> tuple[str | None, frozenset[str]]:
     return header, hosts
 
 
-class AuthError(Exception):
+class AuthError(CasecheckError):
+    """No credential fits (401) or the user may not do this (403); `status` says which."""
+
+    exit_code = 2
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-        self.message = message
 
 
 def identify(authorization: str, client_host: str | None, headers: dict[str, str], admin_token: str | None,

@@ -25,6 +25,15 @@ def test_same_content_is_one_job(tmp_path: Path) -> None:
     assert store.counts() == {"queued": 1, "running": 0, "done": 0, "failed": 0}
 
 
+def test_a_deleted_job_is_forgotten_and_its_content_can_come_again(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job, _ = store.add("ab" * 32, "a.pdf", "/in/a.pdf")
+    assert store.delete(job.id) and store.get(job.id) is None and store.by_hash("ab" * 32) is None
+    assert not store.delete(job.id)  # nothing left to delete
+    again, created = store.add("ab" * 32, "a.pdf", "/in/a.pdf")
+    assert created and again.id != job.id
+
+
 def test_claim_finish_and_fail(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "jobs.sqlite3")
     first, _ = store.add("a" * 64, "a.pdf", "a")

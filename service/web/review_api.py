@@ -326,7 +326,7 @@ def review_router(settings: ServeSettings, dependencies: list, app_state=None) -
                 shutil.rmtree(resolved, ignore_errors=True)
             else:
                 resolved.unlink(missing_ok=True)
-        store._connect().execute("DELETE FROM jobs WHERE id=?", (job.id,))
+        store.delete(job.id)
         log.info("case %s (%s) deleted by %s", job.id, job.name, user.name)
         return Response(status_code=204)
 
