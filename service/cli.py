@@ -22,6 +22,7 @@ from service.outputs import (
     write_atomic,
     write_outputs,
 )
+from service.outputs.common import archive_numbers, localize, page_list
 from service.outputs.sheet import SheetOptions
 from service.pipeline import CheckOptions
 from service.process import process_case, xml_safe_report
@@ -218,15 +219,30 @@ def cmd_check(args: argparse.Namespace) -> int:
         return _EXIT_BY_FAILURE.get(outcome.failure or "internal", 1)
     report = outcome.report
     if not args.quiet:
-        docs = len(report.documents)
-        print(f"{printable(pdf.name)}: {report.pages} pages, {docs} documents, {len(report.findings)} findings, "
-              f"{len(report.review)} to review, in {report.timing.seconds if report.timing else 0:.1f} s")
-        for finding in report.findings:
-            pages = ",".join(str(p) for p in sorted({e.page for e in finding.evidence}))
-            print(f"  [{finding.kind}] {finding.category}: {finding.message}" + (f" (p.{pages})" if pages else ""))
-        for kind, path in outcome.outputs.items():
-            print(f"  {kind}: {path}")
+        _print_summary(pdf, report, outcome.outputs)
     return 0
+
+
+# What `check` calls each output in its summary.
+_OUTPUT_NAMES = {"report": "审查报告（JSON）", "sheet": "案卷自查单", "annotated": "标注PDF"}
+
+
+def _print_summary(pdf: Path, report: Report, outputs: dict[str, str]) -> None:
+    """The check in a few Chinese lines; pages as a reader of the paper file finds them
+    (卷内第4页（PDF第6页）), as in the 自查单."""
+    numbers = archive_numbers(report)
+    seconds = report.timing.seconds if report.timing else 0.0
+    print(f"{printable(pdf.name)}：共{report.pages}页、{len(report.documents)}份文书；发现问题{len(report.findings)}项，"
+          f"待人工核实{len(report.review)}项；用时{seconds:.1f}秒")
+    for finding in report.findings:
+        pages = sorted({e.page for e in finding.evidence})
+        where = f"（{page_list(pages, numbers)}）" if pages else ""
+        # The message's own page references as the 自查单 gives them (not those about the stamped
+        # numbers themselves, whose numbers are in question).
+        message = finding.message if finding.code.startswith("pages.") else localize(finding.message, numbers)
+        print(f"  [{finding.kind}] {finding.category}：{printable(message)}{where}")
+    for kind, path in outputs.items():
+        print(f"  {_OUTPUT_NAMES.get(kind, kind)}：{path}")
 
 
 def _sheet_options(args: argparse.Namespace) -> SheetOptions:

@@ -76,6 +76,8 @@ def test_upload_poll_and_download(tmp_path: Path) -> None:
         assert sorted(f["code"] for f in body["report"]["findings"]) == expected
         assert body["report"]["file"] == "demo-503-000.pdf"
         assert body["summary"]["findings"] == len(expected)
+        assert len(body["page_labels"]) == 23 and all(label.endswith("页）") or label.endswith("页")
+                                                      for label in body["page_labels"])
 
         report = client.get(f"/api/cases/{accepted['id']}/report.json")
         assert report.status_code == 200 and report.json()["sha256"] == body["sha256"]
@@ -302,3 +304,19 @@ def test_the_dockerfile_installs_through_the_setup_script() -> None:
     for package in packages["include"]:
         folder = package.rstrip("*")
         assert f"COPY {folder}/ {folder}/" in dockerfile, f"the image lacks {folder}/"
+
+
+def test_the_page_names_pages_and_messages_as_the_sheet_does() -> None:
+    """卷内第N页（PDF第M页） where the stamped numbers were read: the same words as the 自查单."""
+    from service.pipeline import CheckOptions, check_pdf
+    from service.web.app import _page_references
+
+    report = check_pdf(OTHER, CheckOptions(workers=1))
+    shown = _page_references(json.loads(report.model_dump_json()))
+    assert len(shown["page_labels"]) == report.pages
+    assert shown["page_labels"][0] == "PDF第1页"  # the cover carries no stamped number
+    assert "卷内第2页（PDF第4页）" in shown["page_labels"]
+    ids = {f.id for f in [*report.findings, *report.review]}
+    assert shown["messages"] and set(shown["messages"]) <= ids
+    assert all("卷内第" in message for message in shown["messages"].values())
+    assert _page_references({"not": "a report"}) == {"page_labels": [], "messages": {}}

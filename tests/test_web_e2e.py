@@ -116,7 +116,7 @@ def test_upload_on_the_page_shows_the_findings(server: str, browser, tmp_path: P
     viewer = page.locator("#viewer")
     viewer.wait_for(state="visible")
     title = page.locator("#viewer-title").inner_text()
-    assert title.startswith("第 ") and "/ 23 页" in title
+    assert "页" in title.split(" · ")[0] and " · 共 23 页" in title  # 卷内第N页（PDF第M页） or 第M页
     page.wait_for_function("() => { const i = document.querySelector('#viewer-frame img'); return i && i.complete && i.naturalWidth > 0 }")
     keep(page, "viewer.png")
     page.locator("#next").click()

@@ -30,7 +30,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lexicon.safe_text import printable
 from models.errors import CasecheckError, InputError, one_line
+from models.report import Report
 from service.jobs import Job, JobStore
+from service.outputs.common import archive_numbers, localize, page_ref
 from service.web.review_api import review_router
 from service.web.runner import JobRunner
 from service.web.settings import ServeSettings
@@ -191,6 +193,25 @@ class UploadLimit:
                 await JSONResponse({"error": message}, status_code=413)(scope, receive, send)
 
 
+def _page_references(raw: dict[str, Any]) -> dict[str, Any]:
+    """How the page names pages and finding messages, as the 自查单 does: `page_labels` (卷内第4页
+    （PDF第6页） per page where the stamped numbers were read, else 第6页) and `messages` (each
+    finding's message with its page references so given, by id, where that differs)."""
+    try:
+        report = Report.model_validate(raw)
+    except ValueError:
+        return {"page_labels": [], "messages": {}}
+    numbers = archive_numbers(report)
+    labels = [page_ref(page, numbers) for page in range(1, report.pages + 1)]
+    messages = {}
+    for finding in [*report.findings, *report.review]:
+        if finding.id and not finding.code.startswith("pages."):  # those about the numbers themselves
+            shown = localize(finding.message, numbers)
+            if shown != finding.message:
+                messages[finding.id] = shown
+    return {"page_labels": labels, "messages": messages}
+
+
 def create_app(settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings.from_env()
 
@@ -297,6 +318,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
                 body["report"] = json.loads(Path(job.outputs.get("report", "")).read_text("utf-8"))
             except (OSError, ValueError):
                 raise ApiError(500, f"{job.name}: the report is missing from the data folder") from None
+            body.update(_page_references(body["report"]))
         return body
 
     @app.get("/api/cases/{job_id}/pages", dependencies=api, summary="Page sizes in PDF points, as displayed")

@@ -447,7 +447,7 @@ function findingCard(finding, isReview = false) {
       decision ? el("span", { class: `decision ${decision}`, text: DECISION_TEXT[decision] }) : null,
       finding.added != null ? el("span", { class: "decision added", text: "人工添加" }) : null,
       el("span", { class: "code", text: codeTitle(finding.code), title: finding.code })),
-    el("p", { class: "message", text: finding.message }),
+    el("p", { class: "message", text: messageOf(finding) }),
     finding.suggestion ? el("p", { class: "suggestion" }, el("b", { text: "整改建议：" }), finding.suggestion) : null,
     dismissed ? el("p", { class: "reason" }, el("b", { text: "排除理由：" }), current.review.decisions[finding.id].reason) : null,
   );
@@ -556,11 +556,23 @@ function renderHistory() {
     el("b", { text: h.by }), el("span", { text: h.what }))));
 }
 
+// A page as a reader of the paper file finds it (卷内第4页（PDF第6页）), as the 自查单 names it.
+function pageLabel(page) {
+  const labels = (current && current.job.page_labels) || [];
+  return labels[page - 1] || `第 ${page} 页`;
+}
+
+// A finding's message with its page references given the same way (a finding added here: as typed).
+function messageOf(finding) {
+  const messages = (current && current.job.messages) || {};
+  return (finding.id && messages[finding.id]) || finding.message;
+}
+
 // A page picture with its evidence boxes laid over it, in percent of the displayed page.
 function pageFigure(page, width, boxes, onclick) {
   const [pw, ph] = current.sizes[page - 1] || [595, 842];
   const frame = el("div", { class: "page-frame", style: `aspect-ratio: ${pw} / ${ph}` });
-  const img = el("img", { alt: `第 ${page} 页`, loading: "lazy" });
+  const img = el("img", { alt: pageLabel(page), loading: "lazy" });
   pageImage(current.id, page, width * 2).then((src) => { img.src = src; });
   frame.append(img);
   for (const { bbox, kind } of boxes) {
@@ -571,7 +583,7 @@ function pageFigure(page, width, boxes, onclick) {
     }));
   }
   const type = current.report.page_types[page - 1];
-  const caption = `第 ${page} 页` + (meta && meta.type_names[type] ? ` · ${meta.type_names[type]}` : "");
+  const caption = pageLabel(page) + (meta && meta.type_names[type] ? ` · ${meta.type_names[type]}` : "");
   const figure = el("figure", { class: "thumb", style: `width:${width}px`, tabindex: "0", role: "button",
     "aria-label": `查看${caption}` }, frame, el("figcaption", { text: caption }));
   if (onclick) {
@@ -621,7 +633,7 @@ function drawViewer() {
   const figure = pageFigure(viewerPage, Math.min(900, window.innerWidth - 80), boxes, null);
   $("#viewer-frame").replaceWith(Object.assign(figure, { id: "viewer-frame" }));
   const type = report.page_types[viewerPage - 1];
-  $("#viewer-title").textContent = `第 ${viewerPage} / ${report.pages} 页` +
+  $("#viewer-title").textContent = `${pageLabel(viewerPage)} · 共 ${report.pages} 页` +
     (meta && meta.type_names[type] ? ` · ${meta.type_names[type]}` : "");
   $("#prev").disabled = viewerPage <= 1;
   $("#next").disabled = viewerPage >= report.pages;
