@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -25,7 +22,8 @@ import docx
 import openpyxl
 import pytest
 
-from tests.test_web_e2e import CHROMIUM, CHROMIUM_ARGS, FIXED, free_port, keep
+from tests.serve_helpers import CASECHECK, CHROMIUM, keep, launched_chromium, running_serve
+from tests.test_web_e2e import FIXED
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (./scripts/setup.sh installs it)")
 
@@ -42,41 +40,19 @@ ROW_OF = {c: 7 + i for i, c in enumerate(("主体资格", "执法程序", "事�
 @pytest.fixture(scope="module")
 def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     data = tmp_path_factory.mktemp("station-data")
-    casecheck = Path(sys.executable).with_name("casecheck")
     tokens = {}
     for name, role in (("张敏", "自查员"), ("王芳", "自查员"), ("李明", "法制审核")):
-        added = subprocess.run([str(casecheck), "users", "add", name, "--role", role, "--data", str(data)],
+        added = subprocess.run([str(CASECHECK), "users", "add", name, "--role", role, "--data", str(data)],
                                capture_output=True, text=True, check=True)
         tokens[name] = added.stdout.strip()
-    port = free_port()
-    env = {**os.environ, "CASECHECK_TOKEN": ADMIN}
-    process = subprocess.Popen([str(casecheck), "serve", "--port", str(port), "--data", str(data), "--workers", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
-                assert json.load(answer)["status"] == "ok"
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(f"casecheck serve did not start: {process.stdout.read() if process.stdout else ''}") from None
-            time.sleep(0.2)
-    yield url, tokens
-    process.terminate()
-    process.wait(timeout=20)
+    with running_serve(data, env={"CASECHECK_TOKEN": ADMIN}) as url:
+        yield url, tokens
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def sign_in(page, url: str, token: str, hash_: str = "") -> None:

@@ -1,78 +1,33 @@
-"""The web page end to end: Debian's Chromium, driven by Playwright, against a real `casecheck serve`.
-
-Playwright never downloads a browser here: it launches /usr/bin/chromium, which
-`scripts/setup.sh` installs. Set CASECHECK_SCREENSHOTS=DIR to keep the screenshots.
+"""The web page end to end: Debian's Chromium, driven by Playwright, against a real `casecheck serve`
+(`tests/serve_helpers.py`). Set CASECHECK_SCREENSHOTS=DIR to keep the screenshots.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.serve_helpers import CHROMIUM, keep, launched_chromium, running_serve
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXED = ROOT / "samples" / "fixed"
-CHROMIUM = Path("/usr/bin/chromium")
-# A closed network: without these Chromium keeps trying to reach Google's services.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (./scripts/setup.sh installs it)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("serve-data")
-    port = free_port()
-    casecheck = Path(sys.executable).with_name("casecheck")
-    process = subprocess.Popen([str(casecheck), "serve", "--port", str(port), "--data", str(data), "--workers", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
-                assert json.load(answer)["status"] == "ok"
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(f"casecheck serve did not start: {process.stdout.read() if process.stdout else ''}") from None
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with running_serve(tmp_path_factory.mktemp("serve-data")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
-
-
-def keep(page, name: str) -> None:
-    folder = os.environ.get("CASECHECK_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
 def test_upload_on_the_page_shows_the_findings(server: str, browser, tmp_path: Path) -> None:
