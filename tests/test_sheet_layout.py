@@ -46,8 +46,12 @@ FINDINGS = (
 )
 
 
-def sample_report(findings: int) -> Report:
-    """A 20-page case file whose pages 3–20 carry the stamped numbers 1–18, with `findings` findings."""
+REVIEW_ITEM = f"《{AGENCY}送达回证》（第19页）受送达人签名处字迹无法确认是否为本人签名"
+
+
+def sample_report(findings: int, review: int = 0) -> Report:
+    """A 20-page case file whose pages 3–20 carry the stamped numbers 1–18, with `findings` findings
+    and `review` items to review."""
     made = [Finding(code=f"sample.{n}", category=category, kind=kind, message=message, suggestion=suggestion,
                     evidence=[Evidence(page=page, bbox=(100, 100, 300, 130))], confidence=0.9)
             for n, (category, kind, message, suggestion, page) in enumerate(FINDINGS[:findings])]
@@ -62,7 +66,9 @@ def sample_report(findings: int) -> Report:
                         decision_number="澧环罚〔2024〕第12号", decision_date="2024-06-11",
                         party="澧县某某化工有限公司", case_type="一般程序",
                         cause="未按规定设置危险废物识别标志", officers=["张三", "李四"], agency=AGENCY),
-        findings=made, review=[], rule_pack="national",
+        findings=made, rule_pack="national",
+        review=[Finding(code=f"review.{n}", category="送达回证", kind="规范性", message=REVIEW_ITEM,
+                        suggestion="核实签名", evidence=[Evidence(page=19)], confidence=0.5) for n in range(review)],
         page_numbers=[None, None, *range(1, 19)],
     )
 
@@ -99,6 +105,22 @@ def test_sheet_prints_on_one_a4_page(findings: int, tmp_path: Path) -> None:
         assert "《行政处罚事先告知书》" in text
         assert "卷内第12–13页（PDF第14–15页）" in text
     assert "备注" in text and "案件自查" in text
+
+
+@needs_soffice
+@pytest.mark.parametrize(("findings", "review"), [(6, 3), (6, 8), (3, 9), (0, 14)])
+def test_items_to_review_never_push_the_sheet_onto_a_second_page(findings: int, review: int, tmp_path: Path) -> None:
+    from service.outputs.sheet import remark_budget
+
+    pdf = to_pdf(render_sheet(sample_report(findings, review)), tmp_path)
+    with pymupdf.open(pdf) as printed:
+        assert printed.page_count == 1
+        text = printed[0].get_text().replace("\n", "").replace(" ", "")
+    budget = remark_budget(findings)
+    listed = review if review <= budget else budget - 1  # the line counting the rest takes one item's room
+    assert text.count("受送达人签名处字迹无法确认") == listed
+    # What is not listed is counted and pointed to, never dropped silently.
+    assert (f"另有{review - listed}项" in text) == (review > listed)
 
 
 def test_finding_cells_in_small_five_and_east_asian_fonts_set() -> None:

@@ -192,16 +192,34 @@ def render_sheet(report: Report, options: SheetOptions | None = None, pack: Rule
     return buffer.getvalue()
 
 
+# How many unread and to-review items 备注 lists before it refers to the annotated PDF for the
+# rest: the sheet is one A4 page. Measured in LibreOffice's rendering (tests/test_sheet_layout.py):
+# 6 findings leave room for 3 items, each finding fewer for about one more.
+REMARK_ITEMS_WITH_SIX_FINDINGS = 3
+
+
+def remark_budget(findings: int) -> int:
+    return REMARK_ITEMS_WITH_SIX_FINDINGS + max(0, 6 - findings)
+
+
 def _remarks(report: Report) -> list[str]:
     lines: list[str] = []
     unread = unread_items(report)
+    review = review_items(report)
+    budget = remark_budget(len(report.findings))
+    if len(unread) + len(review) > budget:
+        budget -= 1  # the line that counts the rest takes an item's room
+    listed_unread = unread[:budget]
+    listed_review = review[:max(0, budget - len(listed_unread))]
     if unread:
         lines.append("未能识读：")
-        lines += [f"{n}. {text}" for n, text in enumerate(unread, 1)]
-    review = review_items(report)
+        lines += [f"{n}. {text}" for n, text in enumerate(listed_unread, 1)]
     if review:
         lines.append("以下情况未能确认，请人工核实（未计入上述问题）：")
-        lines += [f"{n}. {text}" for n, text in enumerate(review, 1)]
+        lines += [f"{n}. {text}" for n, text in enumerate(listed_review, 1)]
+    left = len(unread) - len(listed_unread) + len(review) - len(listed_review)
+    if left:
+        lines.append(f"另有{left}项未能识读或待人工核实，详见标注PDF卷首“案卷自查结果”页。")
     if report.rule_errors:
         rows = "、".join(dict.fromkeys(row for err in report.rule_errors for row in err.categories))
         lines.append(f"注意：{len(report.rule_errors)}条审查规则运行出错，{rows or '相关'}项目仅部分审查，"
