@@ -37,8 +37,9 @@ from typing import Any, Literal
 
 from extractors.ingest import ReadOptions, sha256_of
 from lexicon.safe_text import printable, xml_safe
-from models.errors import CasecheckError, OutputWriteError
+from models.errors import CasecheckError, OutputWriteError, one_line
 from models.report import Report
+from models.review import Review
 from service.batch_pool import BatchError, Driver, dask_pool, local_pool
 from service.jobs import Job, JobStore
 from service.outputs import STATISTICS_NAME, write_atomic
@@ -357,6 +358,21 @@ class Batch:
         meta = SummaryMeta(archive=str(self.archive), run=[(k, str(v)) for k, v in run], statistics=STATISTICS_NAME)
         result.summary = write_summary(self.out, entries, meta)
 
+    def _render_reviewed(self, case: ArchiveCase, job: Job, report: Report, review: Review) -> None:
+        """The case's 自查单 and annotated PDF rendered again with a person's review (as `casecheck
+        render --review` does), so they say what the tables say. A failure leaves the machine's
+        outputs in place and is logged: the tables are still right."""
+        from service.outputs import render_outputs
+
+        kinds = tuple(kind for kind in ("sheet", "annotated") if kind in job.outputs)
+        try:
+            made = render_outputs(report, case.path, self.options.sheet, self.options.check.rules, kinds=kinds,
+                                  review=review)
+            for kind, data in made.items():
+                write_atomic(Path(job.outputs[kind]), data)
+        except Exception as exc:  # the tables must still be written; say which case and why
+            log.warning("%s: outputs not rendered with its review (%s)", printable(case.relative), one_line(exc))
+
     def _case_row(self, case: ArchiveCase, job: Job | None) -> tuple[StatisticsRow, CaseEntry]:
         """The case's row of the 统计表 and its entry in the summary, from its stored report."""
         name, county = xml_safe(case.relative), self.options.county  # shown in XML and HTML
@@ -375,14 +391,23 @@ class Batch:
             report = xml_safe_report(Report.model_validate_json(Path(job.outputs["report"]).read_bytes()))
         except (OSError, KeyError, ValueError) as exc:
             return not_checked("failed", f"{Path(name).name}: its stored report cannot be read ({type(exc).__name__})")
+        stored = report.model_copy()
         report.file = name  # the row names the file by its place in the archive
         outputs = {kind: os.path.relpath(path, self.out) for kind, path in job.outputs.items()}
         from service.review import review_for_tables
 
         reviewed = review_for_tables(Path(job.outputs["report"]), report, getattr(self, "_service_reviews", None))
+        if _has_decisions(reviewed.review):
+            self._render_reviewed(case, job, stored, reviewed.review)
         entry = CaseEntry.from_report(name, reviewed.report, outputs, duplicates)
         entry.review_status = reviewed.status_name  # the summary says whether a person has reviewed it
         return StatisticsRow.from_report(report, county, reviewed=reviewed), entry
+
+
+def _has_decisions(review: Review) -> bool:
+    """Whether a person has done anything to the case (else the machine's outputs stand as they are)."""
+    return review.status != "machine" or bool(review.decisions or review.added or review.fields or review.remedy
+                                              or review.self_checker)
 
 
 def run_batch(archive: Path, out: Path | None = None, options: BatchOptions | None = None) -> BatchResult:

@@ -424,3 +424,33 @@ def test_rule_stats_command_and_batch_tables_read_the_services_reviews(report: R
     reviewed = review_for_tables(elsewhere, report, service_reviews(data / "jobs.sqlite3"))
     assert reviewed.reviewed and reviewed.report.case.party == "服务更正"
     assert review_for_tables(elsewhere, report, {}).review.status == "machine"
+
+
+def test_batch_renders_each_case_again_with_its_review(tmp_path: Path) -> None:
+    """After a person's review, the batch's own 自查单 of the case says what its tables say."""
+    import shutil
+
+    from service.batch import run_batch
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(PDF, archive / "case.pdf")
+    out = tmp_path / "out"
+    assert run_batch(archive, out).failed == 0
+    report_file = next(out.rglob("*.report.json"))
+    sheet_file = next(out.rglob("*.自查单.docx"))
+    stored = Report.model_validate_json(report_file.read_bytes())
+    dismissed = stored.findings[0]
+    row = ROW_OF[dismissed.category]
+    before = sheet_of(sheet_file.read_bytes())
+    assert before.cell(row, 2).text.startswith("1.")
+    save_review(review_path(report_file), Review(
+        sha256=stored.sha256, status="reviewed", fields={"party": "批量复核更正"},
+        decisions={f.id: Decision(decision="dismissed", reason="误报")
+                   for f in stored.findings if f.category == dismissed.category}))
+    assert run_batch(archive, out).failed == 0
+    after = sheet_of(sheet_file.read_bytes())
+    assert after.cell(3, 1).text == "批量复核更正" and before.cell(3, 1).text != "批量复核更正"
+    assert not after.cell(row, 2).text.startswith("1.")  # the row's findings dismissed
+    assert "误报" in after.cell(22, 1).text
+    assert Report.model_validate_json(report_file.read_bytes()).findings == stored.findings  # the machine's report stays
