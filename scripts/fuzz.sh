@@ -9,4 +9,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
-exec "$PYTHON" tests/test_fuzz.py "${1:-100}" ${2:+"$2"}
+exec "$PYTHON" -m tests.test_fuzz "${1:-100}" ${2:+"$2"}

@@ -261,6 +261,15 @@ def test_the_generator_is_seeded_and_covers_every_kind() -> None:
     assert any(any(ord(c) < 32 for c in h.name) for h in first)  # hostile names are in it
 
 
+def test_the_longer_run_starts_the_way_its_script_starts_it() -> None:
+    """`scripts/fuzz.sh` runs this file as a module from the repository root: it must import so."""
+    script = (ROOT / "scripts" / "fuzz.sh").read_text(encoding="utf-8")
+    assert "-m tests.test_fuzz" in script
+    done = subprocess.run([sys.executable, "-c", "import tests.test_fuzz as f; assert callable(f.hostile_corpus)"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-1000:]
+
+
 def test_every_hostile_file_is_checked_or_refused_as_input(tmp_path: Path, corpus: list[Hostile],
                                                           blind_ocr: type[BlindEngine]) -> None:
     """No internal error, no traceback, one printable line, nothing written on failure, the
