@@ -967,12 +967,13 @@ def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine],
         if w < 2 * PT_PER_MM or h < 2 * PT_PER_MM or not xref:
             continue
         if xref not in colours:
-            colours[xref] = _ink_colour(page, xref)
+            # Kept as two figures, not the weight map: a document's verdicts stay small.
+            inked = _ink_colour(page, xref)
+            colours[xref] = None if inked is None else (float((inked[0] > 0.5).mean()), inked[1])
         got = colours[xref]
         if got is None:
             continue
-        weight, (r, g, b) = got
-        dense = float((weight > 0.5).mean())
+        dense, (r, g, b) = got
         if dense > 0.6:
             continue  # a photo or a filled block, not ink on paper
         if r - max(g, b) > 60:
