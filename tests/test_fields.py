@@ -733,3 +733,13 @@ def test_a_blank_party_is_not_read_as_the_label_word() -> None:
     fields = extract_fields("decision", [PageText(page=1, width=595, height=842, source="text_layer", lines=lines)])
     assert "party" not in fields.values
     assert "未能识读" in fields.unreadable["party"]  # the sheet then says （未能识读）
+
+
+def test_a_cause_read_on_into_the_next_row_stops_at_its_date() -> None:
+    """A scan's wrapped 案由 cell joined to the 简要案情 under it: the whole date begins the narrative."""
+    from extractors.fields.values import clean_cause
+
+    assert clean_cause("超过水污染物排放标准排放水污染物2025年4月14日现场检查发现，废水总排口正在排放") \
+        == "超过水污染物排放标准排放水污染物"
+    assert clean_cause("未按规定报送2023年度排污许可执行报告") == "未按规定报送2023年度排污许可执行报告"  # a year alone stays
+    assert clean_cause("某公司涉嫌超标排放案", "某公司") == "超标排放"

@@ -393,9 +393,20 @@ def case_type(pages: Sequence[PageText]) -> FieldValue | None:
     return None
 
 
+# A whole date (year, month and day): a 案由 names an act and never holds one, so where a value
+# read on into the next line of a form (a scan's wrapped cell joins the 简要案情 below it:
+# 超过…排放水污染物2025年4月14日现场检查发现…) the date is where the narrative begins.
+_WHOLE_DATE_IN_TEXT = re.compile(r"(?:[0-9０-９]{4}|[〇零○一二三四五六七八九]{4})年[0-9０-９一二三四五六七八九十]{1,2}月"
+                                 r"[0-9０-９一二三四五六七八九十]{1,3}日")
+
+
 def clean_cause(text: str, party: str | None = None) -> str:
-    """案由 as a bare act: without the party's name, 涉嫌, a trailing 案 / 一案."""
+    """案由 as a bare act: without the party's name, 涉嫌, a trailing 案 / 一案, or what follows
+    a whole date (the narrative of the next row, read on into)."""
     text = squeeze(text)
+    dated = _WHOLE_DATE_IN_TEXT.search(text)
+    if dated and dated.start() >= 4:
+        text = text[:dated.start()]
     if party and text.startswith(squeeze(party)):
         text = text[len(squeeze(party)):]
     text = re.sub(r"^(?:涉嫌|因)", "", text)
