@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from extractors.fields.labels import LabelHit, find_labels, first_value, label_pattern, region_joined
+from lexicon.dates import scan_dates
 from lexicon.numbers import numbers_in
 from lexicon.text import CJK, Joined, compact, fold, squeeze
 from models.case import FieldValue, PageText
@@ -393,20 +394,16 @@ def case_type(pages: Sequence[PageText]) -> FieldValue | None:
     return None
 
 
-# A whole date (year, month and day): a 案由 names an act and never holds one, so where a value
-# read on into the next line of a form (a scan's wrapped cell joins the 简要案情 below it:
-# 超过…排放水污染物2025年4月14日现场检查发现…) the date is where the narrative begins.
-_WHOLE_DATE_IN_TEXT = re.compile(r"(?:[0-9０-９]{4}|[〇零○一二三四五六七八九]{4})年[0-9０-９一二三四五六七八九十]{1,2}月"
-                                 r"[0-9０-９一二三四五六七八九十]{1,3}日")
-
-
 def clean_cause(text: str, party: str | None = None) -> str:
     """案由 as a bare act: without the party's name, 涉嫌, a trailing 案 / 一案, or what follows
     a whole date (the narrative of the next row, read on into)."""
     text = squeeze(text)
-    dated = _WHOLE_DATE_IN_TEXT.search(text)
-    if dated and dated.start() >= 4:
-        text = text[:dated.start()]
+    # A 案由 names an act and holds no date: where a value read on into the next row of a form (a
+    # scan's wrapped cell joined to the 简要案情 below: 超过…排放水污染物2025年4月14日现场检查发现…),
+    # the date begins the narrative. (fold keeps positions: same length.)
+    dated = scan_dates(fold(text))
+    if dated and dated[0].start >= 4:
+        text = text[:dated[0].start]
     if party and text.startswith(squeeze(party)):
         text = text[len(squeeze(party)):]
     text = re.sub(r"^(?:涉嫌|因)", "", text)
