@@ -22,7 +22,7 @@ from service.outputs import (
     write_atomic,
     write_outputs,
 )
-from service.outputs.common import archive_numbers, localize, page_list
+from service.outputs.common import archive_numbers, page_list, shown_message
 from service.outputs.sheet import SheetOptions
 from service.pipeline import CheckOptions
 from service.process import process_case, xml_safe_report
@@ -237,10 +237,7 @@ def _print_summary(pdf: Path, report: Report, outputs: dict[str, str]) -> None:
     for finding in report.findings:
         pages = sorted({e.page for e in finding.evidence})
         where = f"（{page_list(pages, numbers)}）" if pages else ""
-        # The message's own page references as the 自查单 gives them (not those about the stamped
-        # numbers themselves, whose numbers are in question).
-        message = finding.message if finding.code.startswith("pages.") else localize(finding.message, numbers)
-        print(f"  [{finding.kind}] {finding.category}：{printable(message)}{where}")
+        print(f"  [{finding.kind}] {finding.category}：{printable(shown_message(finding, numbers))}{where}")
     for kind, path in outputs.items():
         print(f"  {_OUTPUT_NAMES.get(kind, kind)}：{path}")
 

@@ -101,14 +101,13 @@ def test_check_prints_findings_and_records_the_rule_pack(tmp_path: Path) -> None
     report = Report.model_validate_json((tmp_path / "demo-503-000.report.json").read_text(encoding="utf-8"))
     assert report.rule_pack == "example-province"
     assert set(truth["defects"]) <= {f.code for f in report.findings}
-    from service.outputs.common import archive_numbers, localize
+    from service.outputs.common import archive_numbers, shown_message
 
     numbers = archive_numbers(report)
     assert numbers, "demo-503 carries stamped page numbers: the lines below name pages by them"
     for finding in report.findings:
         # Printed with its page references as the 自查单 gives them (卷内第N页（PDF第M页）).
-        shown = finding.message if finding.code.startswith("pages.") else localize(finding.message, numbers)
-        assert shown in result.stdout
+        assert shown_message(finding, numbers) in result.stdout
         assert f"[{finding.kind}] {finding.category}：" in result.stdout
         assert finding.evidence and all(1 <= e.page <= report.pages for e in finding.evidence)
     assert "卷内第" in result.stdout and "案卷自查单：" in result.stdout

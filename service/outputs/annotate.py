@@ -23,10 +23,11 @@ from service.outputs.common import (
     archive_numbers,
     cn_date,
     finding_pages,
-    localize,
     page_number_note,
     page_ref,
     page_span,
+    shown_message,
+    shown_suggestion,
 )
 
 if TYPE_CHECKING:
@@ -469,10 +470,8 @@ def _localized(report: Report, numbers: list[int | None]) -> Report:
         return report
 
     def one(finding: Finding) -> Finding:
-        if finding.code.startswith("pages."):
-            return finding
-        return finding.model_copy(update={"message": localize(finding.message, numbers),
-                                          "suggestion": localize(finding.suggestion, numbers)})
+        return finding.model_copy(update={"message": shown_message(finding, numbers),
+                                          "suggestion": shown_suggestion(finding, numbers)})
 
     return report.model_copy(update={"findings": [one(f) for f in report.findings],
                                      "review": [one(f) for f in report.review]})

@@ -105,6 +105,16 @@ def localize(message: str, numbers: Sequence[int | None] = ()) -> str:
     return _PAGE_REF.sub(ref, message)
 
 
+def shown_message(finding: Finding, numbers: Sequence[int | None] = ()) -> str:
+    """A finding's message as every output shows it: page references `localize`d, except in the
+    findings about the stamped numbers themselves (their numbers are in question)."""
+    return finding.message if finding.code.startswith("pages.") else localize(finding.message, numbers)
+
+
+def shown_suggestion(finding: Finding, numbers: Sequence[int | None] = ()) -> str:
+    return finding.suggestion if finding.code.startswith("pages.") else localize(finding.suggestion, numbers)
+
+
 def _plain_list(pages: Iterable[int]) -> str:
     """[3, 5, 6, 7] -> 第3、5–7页."""
     ordered = sorted(set(pages))

@@ -32,7 +32,7 @@ from lexicon.safe_text import printable
 from models.errors import CasecheckError, InputError, one_line
 from models.report import Report
 from service.jobs import Job, JobStore
-from service.outputs.common import archive_numbers, localize, page_ref
+from service.outputs.common import archive_numbers, page_ref, shown_message
 from service.web.review_api import review_router
 from service.web.runner import JobRunner
 from service.web.settings import ServeSettings
@@ -205,10 +205,9 @@ def _page_references(raw: dict[str, Any]) -> dict[str, Any]:
     labels = [page_ref(page, numbers) for page in range(1, report.pages + 1)]
     messages = {}
     for finding in [*report.findings, *report.review]:
-        if finding.id and not finding.code.startswith("pages."):  # those about the numbers themselves
-            shown = localize(finding.message, numbers)
-            if shown != finding.message:
-                messages[finding.id] = shown
+        shown = shown_message(finding, numbers)
+        if finding.id and shown != finding.message:
+            messages[finding.id] = shown
     return {"page_labels": labels, "messages": messages}
 
 
