@@ -358,14 +358,18 @@ class Batch:
         meta = SummaryMeta(archive=str(self.archive), run=[(k, str(v)) for k, v in run], statistics=STATISTICS_NAME)
         result.summary = write_summary(self.out, entries, meta)
 
-    def _render_reviewed(self, case: ArchiveCase, job: Job, report: Report, review: Review) -> None:
+    def _render_reviewed(self, case: ArchiveCase, job: Job, report: Report, review: Review, source: Path) -> None:
         """The case's 自查单 and annotated PDF rendered again with a person's review (as `casecheck
-        render --review` does), so they say what the tables say. A failure leaves the machine's
-        outputs in place and is logged: the tables are still right."""
+        render --review` does), so they say what the tables say; not again while they are newer
+        than the review's file. A failure leaves the machine's outputs in place and is logged: the
+        tables are still right."""
         from service.outputs import render_outputs
 
         kinds = tuple(kind for kind in ("sheet", "annotated") if kind in job.outputs)
         try:
+            changed = source.stat().st_mtime
+            if all(_mtime(Path(job.outputs[kind])) > changed for kind in kinds):
+                return
             made = render_outputs(report, case.path, self.options.sheet, self.options.check.rules, kinds=kinds,
                                   review=review)
             for kind, data in made.items():
@@ -394,20 +398,23 @@ class Batch:
         stored = report.model_copy()
         report.file = name  # the row names the file by its place in the archive
         outputs = {kind: os.path.relpath(path, self.out) for kind, path in job.outputs.items()}
-        from service.review import review_for_tables
+        from service.review import apply_review, find_review
 
-        reviewed = review_for_tables(Path(job.outputs["report"]), report, getattr(self, "_service_reviews", None))
-        if _has_decisions(reviewed.review):
-            self._render_reviewed(case, job, stored, reviewed.review)
+        found = find_review(Path(job.outputs["report"]), report, getattr(self, "_service_reviews", None))
+        reviewed = apply_review(report, found[0] if found else None)
+        if found:
+            self._render_reviewed(case, job, stored, *found)
         entry = CaseEntry.from_report(name, reviewed.report, outputs, duplicates)
         entry.review_status = reviewed.status_name  # the summary says whether a person has reviewed it
         return StatisticsRow.from_report(report, county, reviewed=reviewed), entry
 
 
-def _has_decisions(review: Review) -> bool:
-    """Whether a person has done anything to the case (else the machine's outputs stand as they are)."""
-    return review.status != "machine" or bool(review.decisions or review.added or review.fields or review.remedy
-                                              or review.self_checker)
+def _mtime(path: Path) -> float:
+    """When `path` last changed; 0 for a file that is not there (it is to be made)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def run_batch(archive: Path, out: Path | None = None, options: BatchOptions | None = None) -> BatchResult:

@@ -424,19 +424,30 @@ def cmd_rule_stats(args) -> int:
     return 0
 
 
-def review_for_tables(report_path: Path, report: Report,
-                      service: dict[str, tuple[Path, Report, Review]] | None = None) -> ReviewedCase:
-    """For batch's tables: the review beside the report, else one done in the service for the
-    same content (same SHA-256), else none (机器初查)."""
-    review = load_review(review_path(report_path), report)
-    if review is None and service and report.sha256 in service:
-        candidate = service[report.sha256][2]
+def find_review(report_path: Path, report: Report,
+                service: dict[str, tuple[Path, Report, Review]] | None = None) -> tuple[Review, Path] | None:
+    """The review that applies to a stored report and the file it is in: the one beside the
+    report, else one done in the service for the same content (same SHA-256); None when no
+    person has reviewed it."""
+    beside = review_path(report_path)
+    review = load_review(beside, report)
+    if review is not None:
+        return review, beside
+    if service and report.sha256 in service:
+        service_report, _, candidate = service[report.sha256]
         try:
             validate_against(candidate, ensure_ids(report))
-            review = candidate
+            return candidate, review_path(service_report)
         except ReviewError as exc:  # made under another version: its ids may not be these
             log.warning("%s: the service's review does not fit (%s); not used", report.file, exc)
-    return apply_review(report, review)
+    return None
+
+
+def review_for_tables(report_path: Path, report: Report,
+                      service: dict[str, tuple[Path, Report, Review]] | None = None) -> ReviewedCase:
+    """For batch's tables: the report as `find_review`'s review leaves it (none: 机器初查)."""
+    found = find_review(report_path, report, service)
+    return apply_review(report, found[0] if found else None)
 
 
 def signed_off(report: Report, by: str | None = None) -> Review:

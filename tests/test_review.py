@@ -454,3 +454,6 @@ def test_batch_renders_each_case_again_with_its_review(tmp_path: Path) -> None:
     assert not after.cell(row, 2).text.startswith("1.")  # the row's findings dismissed
     assert "误报" in after.cell(22, 1).text
     assert Report.model_validate_json(report_file.read_bytes()).findings == stored.findings  # the machine's report stays
+    rendered = sheet_file.stat().st_mtime_ns
+    assert run_batch(archive, out).failed == 0
+    assert sheet_file.stat().st_mtime_ns == rendered  # the review unchanged since: not rendered again
