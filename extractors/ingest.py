@@ -227,8 +227,9 @@ def has_text_layer(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None)
     return len(_CJK_OR_WORD.findall(text)) >= MIN_TEXT_LAYER_CHARS
 
 
-def nothing_drawn(page: pymupdf.Page) -> bool:
-    return not page.get_images() and not page.get_drawings() and not page.get_text("text").strip()
+def nothing_drawn(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> bool:
+    return (not page.get_images() and not page.get_drawings()
+            and not page.get_text("text", textpage=textpage or text_page(page)).strip())
 
 
 class PageReader:
@@ -278,7 +279,7 @@ class PageReader:
             found = marks.find_marks_in_pdf_page(page, lines, self._images)
             return _analysis(text, found)
 
-        if nothing_drawn(page):
+        if nothing_drawn(page, textpage):
             # An empty page needs no rendering or OCR (a scan of a blank back still has an image).
             text = PageText(page=index + 1, width=width, height=height, source="empty")
             return _analysis(text, [])
