@@ -24,6 +24,7 @@ from service.outputs import (
 )
 from service.outputs.common import archive_numbers, page_list, shown_message
 from service.outputs.sheet import SheetOptions
+from service.outputs.summary import OUTPUT_LABELS
 from service.pipeline import CheckOptions
 from service.process import process_case, xml_safe_report
 
@@ -223,10 +224,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-# What `check` calls each output in its summary.
-_OUTPUT_NAMES = {"report": "审查报告（JSON）", "sheet": "案卷自查单", "annotated": "标注PDF"}
-
-
 def _print_summary(pdf: Path, report: Report, outputs: dict[str, str]) -> None:
     """The check in a few Chinese lines; pages as a reader of the paper file finds them
     (卷内第4页（PDF第6页）), as in the 自查单."""
@@ -239,7 +236,7 @@ def _print_summary(pdf: Path, report: Report, outputs: dict[str, str]) -> None:
         where = f"（{page_list(pages, numbers)}）" if pages else ""
         print(f"  [{finding.kind}] {finding.category}：{printable(shown_message(finding, numbers))}{where}")
     for kind, path in outputs.items():
-        print(f"  {_OUTPUT_NAMES.get(kind, kind)}：{path}")
+        print(f"  {OUTPUT_LABELS.get(kind, kind)}：{path}")
 
 
 def _sheet_options(args: argparse.Namespace) -> SheetOptions:

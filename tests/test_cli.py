@@ -110,7 +110,7 @@ def test_check_prints_findings_and_records_the_rule_pack(tmp_path: Path) -> None
         assert shown_message(finding, numbers) in result.stdout
         assert f"[{finding.kind}] {finding.category}：" in result.stdout
         assert finding.evidence and all(1 <= e.page <= report.pages for e in finding.evidence)
-    assert "卷内第" in result.stdout and "案卷自查单：" in result.stdout
+    assert "卷内第" in result.stdout and "自查单：" in result.stdout
 
 
 def test_bad_rule_pack_exits_2_and_writes_nothing(tmp_path: Path) -> None:
