@@ -367,7 +367,10 @@ def test_a_kill_in_the_middle_and_a_restart(tmp_path: Path, capsys: pytest.Captu
         assert "another watcher" in capsys.readouterr().err
         assert main(["watch", str(drop.inbox), "-o", str(drop.out), "--status"]) == 0
         assert f"watcher: running (pid {proc.pid})" in capsys.readouterr().out
-        wait_for(lambda: drop.moved(drop.processed) and running_jobs(drop), "one file checked and another in hand")
+        # The watcher logs a file after moving it: wait for the line too, or a kill between the two
+        # leaves a checked file without its line (the restart does not check it again).
+        wait_for(lambda: drop.moved(drop.processed) and " pages, " in log.read_text("utf-8")
+                 and running_jobs(drop), "one file checked and logged and another in hand")
         workers = children(proc.pid)
         proc.kill()
         proc.wait(30)
