@@ -17,10 +17,11 @@ import pymupdf
 
 from models.report import CaseFields, DocumentRecord
 from models.truth import Mark, PageTruth, Truth
-from samples.families import forms_approval, forms_misc, forms_outgoing, forms_receipt, forms_records
+from samples.families import build_b, forms_approval, forms_misc, forms_outgoing, forms_receipt, forms_records
 from samples.families.canvas import DocWriter, Rendered, drawing_into
 from samples.families.forms_receipt import Served, Service
 from samples.families.story import Story, make_story
+from samples.families.story_b import make_story_b
 from samples.scan import degrade, encode_jpeg, random_profile
 
 log = logging.getLogger(__name__)
@@ -96,13 +97,22 @@ def _span(first: int, last: int, dash: str) -> str:
 
 
 def build_case(seed: int, index: int, out_dir: Path, *, scanned: bool = False, name: str | None = None,
-               defects: list[str] | None = None) -> Truth:
-    """One case file and its truth; `defects` overrides the seed's own pick (tests)."""
-    story = make_story(seed, index, defects=defects)
+               defects: list[str] | None = None, family_set: str = "a") -> Truth:
+    """One case file and its truth; `defects` overrides the seed's own pick (tests).
+
+    `family_set` "b" draws the second set of layouts (story_b, build_b, forms_b_*), files famb-*.
+    """
+    if family_set == "b":
+        story: Story = make_story_b(seed, index, defects=defects)
+        name = name or f"famb-{seed}-{index:03d}"
+        documents_of = build_b.content_documents
+    else:
+        story = make_story(seed, index, defects=defects)
+        documents_of = content_documents
     name = name or f"fam-{seed}-{index:03d}"
     pdf = pymupdf.open()
     with drawing_into(pdf):
-        docs = content_documents(story)
+        docs = documents_of(story)
     # 卷内页码 of every content document.
     numbered: list[tuple[Rendered, int, int]] = []
     page_no = 1

@@ -259,9 +259,12 @@ def _choose_defects(rng: random.Random) -> list[str]:
 
 
 def make_story(seed: int, index: int, *, families: dict[str, str] | None = None,
-               defects: list[str] | None = None) -> Story:
-    """One case, deterministic in (seed, index). `families`/`defects` override the random picks."""
-    rng = random.Random(f"families:{seed}:{index}")
+               defects: list[str] | None = None, salt: str = "") -> Story:
+    """One case, deterministic in (seed, index). `families`/`defects` override the random picks.
+
+    `salt` gives another corpus its own facts for the same (seed, index) (set b: "b"); empty for set a.
+    """
+    rng = random.Random(f"families{salt}:{seed}:{index}")
     bureau = rng.choice(BUREAUS)
     violation = rng.choice(VIOLATIONS)
     taken: set[str] = set()
