@@ -1,6 +1,6 @@
 """Score casecheck on the independent template families (issue 16): the first-sight figures.
 
-    .venv/bin/python scripts/eval_families.py [--cases 24] [--seed 16] [--out DIR] [--scanned-ratio 0]
+    .venv/bin/python scripts/eval_families.py [--cases 24] [--seed 16] [--out DIR] [--scanned-ratio 0] [--set a|b]
                                               [--json FIGURES.json] [--misses]
 
 Generates a corpus with `python -m samples.families` into DIR (or reuses the files already
@@ -89,13 +89,13 @@ class FamilyFigures:
                 "span_f1": round(self.f1, 4)}
 
 
-def generate(out: Path, cases: int, seed: int, scanned_ratio: float) -> None:
+def generate(out: Path, cases: int, seed: int, scanned_ratio: float, family_set: str = "a") -> None:
     have = len(list(out.glob("*.truth.json"))) if out.exists() else 0
     if have >= cases:
         print(f"reusing {have} generated files in {out}")
         return
     cmd = [sys.executable, "-m", "samples.families", str(out), "--cases", str(cases - have), "--start", str(have),
-           "--seed", str(seed), "--scanned-ratio", str(scanned_ratio)]
+           "--seed", str(seed), "--scanned-ratio", str(scanned_ratio), "--set", family_set]
     print("generating:", " ".join(cmd[1:]))
     subprocess.run(cmd, cwd=ROOT, check=True)
 
@@ -236,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--out", type=Path, default=Path("/tmp/casecheck-families"))
     parser.add_argument("--scanned-ratio", type=float, default=0.0)
+    parser.add_argument("--set", dest="family_set", choices=("a", "b"), default="a",
+                        help="template family set to generate (samples.families --set); use a fresh --out per set")
     parser.add_argument("--json", type=Path, help="write the figures here (default OUT/figures.json)")
     parser.add_argument("--misses", action="store_true", help="list every missed or false finding")
     parser.add_argument("--check-only", action="store_true", help=argparse.SUPPRESS)  # the child process
@@ -244,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_only:
         check_all(corpus, reports)
         return 0
-    generate(corpus, args.cases, args.seed, args.scanned_ratio)
+    generate(corpus, args.cases, args.seed, args.scanned_ratio, args.family_set)
     started = time.perf_counter()
     subprocess.run([sys.executable, str(Path(__file__).resolve()), "--out", str(args.out), "--check-only"],
                    cwd=ROOT, check=True)
