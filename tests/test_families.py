@@ -8,6 +8,7 @@ on their truth, and every planted defect is checked to be really there.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from chinese_calendar import find_workday
 from models.truth import Truth
 from samples.families.build import build_case
 from samples.families.story import DEFECT_KINDS, FAMILY_CHOICES, make_story
+from samples.families.story_b import FAMILY_CHOICES_B, ROTATION, make_story_b
 
 SEED = 4242
 SERVED = ("notice", "decision", "correction_order")
@@ -172,3 +174,111 @@ def test_eval_maps_codes_to_the_family_of_the_type_they_name(monkeypatch: pytest
     assert module.code_type("officers.insufficient") == "inspection_record"
     assert module.code_type("date.order") is None
     assert {module.TYPE_FAMILY[t] for t in module.TYPE_FAMILY} <= set(FAMILY_CHOICES)
+
+
+# -- set b (`--set b`): a second set of real layouts, same truth conventions ------------------------
+
+# One clean file, two with defects that touch the set-b receipt, outgoing and record families.
+PLANTED_B = ([], ["signature.missing.service_receipt", "number.malformed.decision"],
+             ["signature.missing.inspection_record", "missing.closing_approval"])
+# sha256 of set a's first file for seed 2026 before set b existed: set a must not move.
+SET_A_2026_0 = "e12af9fab505f83c8b07f168ec9a4be40faf52b3281dc8d8583021bd95709f78"
+NUMBER_OK = re.compile(r"^[\u4e00-\u9fff0-9]{1,20}〔(19|20)\d{2}〕[1-9]\d{0,4}号$")  # DOMAIN.md §3, no 第, no 0-pad
+
+
+@pytest.fixture(scope="module")
+def corpus_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("families_b")
+    assert len(PLANTED_B) == ROTATION
+    for index, defects in enumerate(PLANTED_B):
+        build_case(SEED, index, out, defects=defects, family_set="b")
+    return out
+
+
+def test_set_b_draws_every_family_in_the_first_cases(corpus_b: Path) -> None:
+    seen: dict[str, set[str]] = {key: set() for key in FAMILY_CHOICES_B}
+    for path in corpus_b.glob("famb-*.families.json"):
+        chosen = json.loads(path.read_text(encoding="utf-8"))
+        for key in FAMILY_CHOICES_B:
+            seen[key].add(chosen[key])
+    for key, names in FAMILY_CHOICES_B.items():
+        assert seen[key] == set(names), key
+    for index in range(ROTATION, ROTATION + 40):  # later cases draw only set-b families of these types
+        story = make_story_b(SEED, index)
+        assert all(getattr(story.families, key) in names for key, names in FAMILY_CHOICES_B.items())
+
+
+def test_set_b_truth_is_valid_and_matches_the_pdf(corpus_b: Path) -> None:
+    truths = _truths(corpus_b)
+    assert [t.file for t in truths] == [f"famb-{SEED}-{i:03d}.pdf" for i in range(len(PLANTED_B))]
+    for truth, planted in zip(truths, PLANTED_B, strict=True):
+        assert truth.defects == sorted(planted)
+        pdf = pymupdf.open(corpus_b / truth.file)
+        assert pdf.page_count == truth.pages == len(truth.page_types) == len(truth.page_info)
+        covered = [p for d in truth.documents for p in range(d.pages[0], d.pages[1] + 1)]
+        assert covered == list(range(1, truth.pages + 1))
+        numbers = [p.archive_number for p in truth.page_info if p.archive_number is not None]
+        assert numbers == list(range(1, len(numbers) + 1))
+        for doc in truth.documents:
+            if doc.number and doc.type in ("notice", "decision", "correction_order"):
+                text = pdf[doc.pages[0] - 1].get_text().replace("\n", "")
+                assert doc.number in text, (truth.file, doc.number)
+        for served in SERVED:
+            if f"missing.service_receipt.{served}" not in truth.defects:
+                assert _served_dates(truth, served), (truth.file, served)
+
+
+def test_set_b_clean_file_and_planted_defects(corpus_b: Path) -> None:
+    clean, receipt_case, record_case = _truths(corpus_b)
+    for doc in clean.documents:
+        assert doc.signed in (None, True) and doc.sealed in (None, True), doc.type
+        if doc.number and doc.type in SERVED:
+            assert NUMBER_OK.match(doc.number), doc.number
+    decision = _doc(clean, "decision")[0]
+    assert date.fromisoformat(decision.date) > max(_served_dates(clean, "notice"))
+    pdf = pymupdf.open(corpus_b / clean.file)
+    text = "".join(pdf[p - 1].get_text() for p in range(decision.pages[0], decision.pages[1] + 1)).replace("\n", "")
+    assert _doc(clean, "notice")[0].number in text
+    # The unsigned receipt is the decision's; the malformed 文号 is one DOMAIN.md §3 calls malformed.
+    receipts = [r for r in _doc(receipt_case, "service_receipt") if r.fields.get("served_type") == "decision"]
+    assert [r.signed for r in receipts] == [False]
+    bad = _doc(receipt_case, "decision")[0].number
+    assert bad and not NUMBER_OK.match(bad) and ("第" in bad or "[" in bad or re.search(r"〔\d{2}〕", bad))
+    assert _doc(record_case, "inspection_record")[0].signed is False
+    assert not _doc(record_case, "closing_approval")
+
+
+def test_set_b_is_deterministic_and_set_a_unchanged(corpus_b: Path, tmp_path: Path) -> None:
+    again = build_case(SEED, 1, tmp_path, defects=PLANTED_B[1], family_set="b")
+    assert (tmp_path / again.file).read_bytes() == (corpus_b / again.file).read_bytes()
+    assert make_story_b(SEED, 9) == make_story_b(SEED, 9)
+    assert build_case(2026, 0, tmp_path / "a").sha256 == SET_A_2026_0
+
+
+def test_set_b_clean_stories_are_clean_by_the_rulebook() -> None:
+    """Many set-b stories (no PDFs): hearings, 电子送达 and moved decisions keep DOMAIN.md §4."""
+    checked = held = electronic = 0
+    for index in range(200):
+        s = make_story_b(SEED, index)
+        if s.families.receipt == "rcptb_electronic":
+            electronic += 1
+            assert s.notice_method == "电子送达" and s.consent and s.consent < s.notice
+        if s.defects:
+            continue
+        checked += 1
+        assert s.inspection <= s.filing < s.notice <= s.notice_service < s.decision
+        period = max(s.stated_days, 5 if s.hearing else 0)
+        assert s.decision > find_workday(period, s.notice_service)
+        assert s.decision <= s.decision_service <= find_workday(7, s.decision)
+        assert s.legal_review < s.decision and s.approval < s.notice
+        assert s.decision <= s.payment <= s.closing and (s.decision - s.filing).days <= 90
+        assert len({o.name for o in s.record_officers}) >= 2
+        assert len({s.inspection.year, s.closing.year, s.archived.year}) == 1
+        if s.hearing_held:
+            held += 1
+            assert s.hearing and not s.statement_made
+            assert s.notice_service < s.hearing_request <= find_workday(5, s.notice_service)
+            assert s.hearing_request <= s.hearing_notice and s.hearing_day >= find_workday(7, s.hearing_notice)
+            assert s.hearing_day < s.hearing_report < s.decision
+            assert s.hearing_host not in {o.name for o in s.officers}
+    assert checked > 60 and held > 5 and electronic > 30
