@@ -146,6 +146,71 @@ def test_recogniser_settles_orientation_when_classifier_is_unsure(
         assert engine.orientation(bgr, engine.det(bgr)) == 90 * turn
 
 
+def _sealed_closing_page(rotation: int = 0) -> np.ndarray:
+    """An A4 page at 150 dpi holding only a closing (agency, date) under a red seal and a page
+    number, like the last page of a decision: the sparse page whose seal once turned it sideways."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from samples.families.ink import round_seal
+    from samples.fonts import face_file
+
+    page = Image.new("RGB", (1241, 1754), (246, 244, 238))
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(face_file("song")), 34)
+    draw.text((760, 250), "常德市生态环境局澧县分局", font=font, fill=(25, 25, 25))
+    draw.text((880, 300), "2021年8月5日", font=font, fill=(25, 25, 25))
+    draw.text((1140, 1660), "2", font=font, fill=(25, 25, 25))
+    seal = Image.open(io.BytesIO(round_seal("常德市生态环境局澧县分局", random.Random(3)))).convert("RGBA")
+    seal = seal.resize((250, 250))
+    page.paste(seal, (880, 170), seal)
+    return np.ascontiguousarray(np.rot90(np.asarray(page), rotation // 90))
+
+
+@pytest.mark.parametrize("rotation", [0, 180])
+def test_a_sparse_closing_under_a_seal_reads_upright_and_whole(rapid, rotation: int) -> None:  # type: ignore[no-untyped-def]
+    """The seal hid the closing from the detector; its ring text then outvoted the page number
+    and the page was read as sideways (fam-16-003 p4: a false 未见成文日期 on a dated decision)."""
+    reading = rapid.read(_sealed_closing_page(rotation))
+    assert reading.rotation == rotation
+    # The closing's two lines are found (read whole by the page reader's re-read without the seal).
+    assert any(ln.text.startswith("2021年8月") for ln in reading.lines)
+    assert any(ln.text.startswith("常德市") for ln in reading.lines)
+
+
+def test_red_ink_is_taken_out_only_where_a_page_has_it() -> None:
+    from extractors.ocr.rapid import _without_red_ink
+
+    sealed = np.ascontiguousarray(_sealed_closing_page()[:, :, ::-1])  # BGR, as the engine holds it
+    plane = _without_red_ink(sealed)
+    assert plane is not None and plane.shape == sealed.shape
+    seal_centre = plane[300, 1000]  # inside the seal's ring, off the print: paper-light now
+    assert seal_centre.min() > 200 and sealed[300, 1000].min() < 150
+    assert _without_red_ink(np.full((1754, 1241, 3), 240, np.uint8)) is None
+    assert _without_red_ink(np.ascontiguousarray(_render(DEMO, 12)[:, :, ::-1])) is None  # a grey back
+
+
+def test_a_sparse_closing_under_a_seal_gives_the_page_reader_its_date(rapid, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from extractors.ingest import PageReader, ReadOptions
+    from lexicon.dates import parse_date
+
+    image = _sealed_closing_page()
+    pdf = tmp_path / "closing.pdf"
+    with pymupdf.open() as doc:
+        page = doc.new_page(width=595.3, height=841.9)
+        pix = pymupdf.Pixmap(pymupdf.csRGB, image.shape[1], image.shape[0], image.tobytes(), False)
+        page.insert_image(page.rect, pixmap=pix)
+        doc.save(pdf)
+    with pymupdf.open(pdf) as doc:
+        analysis = PageReader(ReadOptions()).read(doc, 0)
+    assert analysis.text.rotation == 0 and analysis.seals
+    dates = [d for ln in analysis.text.lines if (d := parse_date(ln.text))]
+    assert [str(d) for d in dates] == ["2021-08-05"]
+    assert any(_contains(ln.text, "生态环境局") for ln in analysis.text.lines)
+
+
 def test_lone_digits_are_read(rapid, truth: Truth) -> None:  # type: ignore[no-untyped-def]
     """The table of contents numbers its rows 1, 2, 3...: narrow single digits must survive."""
     assert truth.page_info[1].type == "toc"
