@@ -8,6 +8,8 @@ read lines: no image work here.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from lexicon.dates import find_dates
@@ -60,6 +62,8 @@ def _candidates(lines: list[TextLine]) -> list[_Candidate]:
             out.append(_Candidate(line, text, line.x0, line.x1, "leader", True))
     for c in out:
         _join_stacked_label(c, out)
+    for c in out:
+        _join_column_header(c, out)
     return [c for c in out if not c.absorbed and not _inside_named_zone(c, out)]
 
 
@@ -78,6 +82,31 @@ def _join_stacked_label(c: _Candidate, candidates: list[_Candidate]) -> None:
         c.aliases.add(c.text)
         if not o.hand:
             o.absorbed = True  # the upper half of this label, not a field of its own
+
+
+def _join_column_header(c: _Candidate, candidates: list[_Candidate]) -> None:
+    """A bare 签名： in a table of opinion columns (承办人意见 | 审核意见 | 审批意见 across the top,
+    each cell with its opinion and its own 签名： below): the header of the column it stands in
+    gives it its role, and the header's zone is this one (the ink is beside the 签名：, not under
+    the header, which is centred in its column)."""
+    if c.role != "unknown" or not _GENERIC.match(c.text):
+        return
+    cy, h = c.line.center[1], max(c.line.height, 8.0)
+    above = [o for o in candidates
+             if o is not c and o.role != "unknown" and o.hand and 0 < cy - o.line.center[1] <= 10 * h]
+    if not above:
+        return
+    nearest = max(o.line.center[1] for o in above)
+    header = sorted((o for o in above if abs(o.line.center[1] - nearest) <= 0.5 * h), key=lambda o: o.x0)
+    if len(header) < 2:  # one label above is no row of columns
+        return
+    centres = [(o.x0 + o.x1) / 2 for o in header]
+    bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
+    o = header[bisect.bisect(bounds, (c.x0 + c.x1) / 2)]
+    c.aliases |= {o.text, c.text}
+    c.role, c.text = o.role, o.text + c.text
+    c.aliases.add(c.text)
+    o.absorbed = True
 
 
 def _inside_named_zone(c: _Candidate, candidates: list[_Candidate]) -> bool:

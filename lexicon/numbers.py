@@ -109,7 +109,14 @@ def _clean_code(code: str) -> tuple[str, int]:
             cut = i + 1
     lead = re.match(rf"[^{CJK}]*", code[cut:])
     cut += len(lead.group(0)) if lead else 0
+    # The issuing agency's full name before its 代字 (遂宁市生态环境局 over 遂环罚字〔2023〕43号, read
+    # as one run): a 代字 is a few characters, never a place name ending in 局 or 厅.
+    if agency := _AGENCY_NAME.match(code[cut:]):
+        cut += agency.end()
     return code[cut:], cut
+
+
+_AGENCY_NAME = re.compile(rf"[{CJK}]*[省市县区州旗盟][{CJK}]*[局厅](?=[{CJK}]{{2}})")
 
 
 def _split_kind(code: str) -> tuple[str, str, str | None]:

@@ -743,3 +743,38 @@ def test_a_cause_read_on_into_the_next_row_stops_at_its_date() -> None:
         == "超过水污染物排放标准排放水污染物"
     assert clean_cause("未按规定报送2023年度排污许可执行报告") == "未按规定报送2023年度排污许可执行报告"  # a year alone stays
     assert clean_cause("某公司涉嫌超标排放案", "某公司") == "超标排放"
+
+
+def test_officers_in_a_table_with_an_id_column_and_a_signing_foot() -> None:
+    """执法人员 | 姓名 | 执法证号 as a table head, one officer a row; 检查人（签名）： at the page's foot
+    over 第1页 共2页. The column heads are no names, the numbers under 执法证号 are the 执法证号,
+    and a signing row is no list of officers (it read 页共 as a name)."""
+    from extractors.fields.values import officers
+
+    page = _page(8, [
+        ("现场检查（勘察）笔录", (202, 96, 392, 120)),
+        ("执法人员", (106, 281, 148, 292)), ("姓名", (236, 281, 258, 292)), ("执法证号", (396, 281, 438, 292)),
+        ("检查人", (111, 305, 143, 316)), ("丁明", (236, 305, 258, 316)), ("5372207322", (391, 305, 444, 316)),
+        ("检查人", (111, 327, 143, 338)), ("朱强文", (231, 327, 263, 338)), ("3135403117", (391, 327, 444, 338)),
+        ("检查情况：", (72, 374, 132, 389)),
+        ("被检查人（签名）：", (72, 783, 162, 794)), ("检查人（签名）：", (287, 783, 367, 794)),
+        ("第1页　共2页", (463, 798, 523, 809)),
+    ])
+    names, ids = officers([page])
+    assert [n.value for n in names] == ["丁明", "朱强文"]
+    assert [i.value for i in ids] == ["5372207322", "3135403117"]
+
+
+def test_a_hearing_transcripts_speaker_turn_is_no_officer() -> None:
+    """听证笔录: 调查人员：没有。 is the investigators answering, not a list naming 没有."""
+    from extractors.fields.values import officers
+
+    page = _page(28, [
+        ("听证笔录", (258, 79, 338, 104)),
+        ("案件调查人员：梁宁敏（执法证号：2357419247）、曾琳（执法证号：4032051817）", (72, 195, 498, 207)),
+        ("主持人：双方还有无补充意见？", (72, 448, 240, 460)),
+        ("调查人员：没有。", (72, 469, 168, 481)),
+        ("代理人：没有，请求从轻处理。", (72, 490, 240, 502)),
+    ])
+    names, _ids = officers([page])
+    assert "没有" not in [n.value for n in names]

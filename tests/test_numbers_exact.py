@@ -52,3 +52,14 @@ def test_missing_hao(text_layer: bool, confidence: float, sure: bool) -> None:
     result = check(_case("宜环罚〔2024〕15", text_layer=text_layer, confidence=confidence))
     where = result.findings if sure else result.review
     assert "number.malformed.decision" in codes(where)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("遂宁市生态环境局遂环罚字〔2023〕43号", "遂环罚字〔2023〕43号"),  # red head over the 文号, read as one run
+    ("岳阳市生态环境局汨罗分局岳汨环罚告字〔2025〕225号", "岳汨环罚告字〔2025〕225号"),
+    ("湘西土家族苗族自治州生态环境局州环罚告字〔2021〕44号", "州环罚告字〔2021〕44号"),
+    ("市环保局罚〔2020〕5号", "市环保局罚〔2020〕5号"),  # a 代字 with 局 in it, no full name before
+    ("衡环罚字〔2022〕15号", "衡环罚字〔2022〕15号"),
+])
+def test_the_agency_name_over_a_number_is_not_its_code(text: str, number: str) -> None:
+    assert parse_number(text, exact=True).text == number

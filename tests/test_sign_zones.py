@@ -166,6 +166,34 @@ def test_stacked_label_cell_takes_the_role_above() -> None:
     assert zones["recipient"].label == "受送达人签名或盖章"
 
 
+def _opinion_columns(signed: tuple[bool, bool, bool]) -> PageAnalysis:
+    """承办人意见 | 审核意见 | 审批意见 as column headers, centred; in each cell an opinion and a bare
+    签名： at the cell's left, with ink beside it where `signed` says."""
+    lines = [L("立案审批表"), L("承办人意见", x=121), beside("审核意见", 276), beside("审批意见", 427),
+             L("建议立案调查。", x=77), beside("同意承办人意见。", 227), beside("同意立案。", 378),
+             L("签名：", x=78), beside("签名：", 228), beside("签名：", 379)]
+    page = _page(lines)
+    for line, ink in zip([ln for ln in page.text.lines if ln.text == "签名："], signed, strict=True):
+        if ink:
+            page.signatures.append(Mark(kind="signature", bbox=(line.x1 + 4, line.y0 - 4, line.x1 + 60, line.y1 + 20),
+                                        confidence=0.85, label="签名："))
+    return page
+
+
+def test_opinion_columns_give_each_bare_sign_label_its_column_header() -> None:
+    """The header is centred over its column, the 签名： and its ink sit at the cell's left: by the
+    header's stretch of the row the ink of one column went to the header on its left, and the
+    last column (the leader's 审批意见) was called unsigned on every approval form of this layout."""
+    zones = {z.role: z for z in sign_zones(_opinion_columns((True, True, True)))}
+    assert {role: z.state for role, z in zones.items()} == {"handler": "ink", "reviewer": "ink", "leader": "ink"}
+    assert zones["leader"].label == "审批意见签名："
+
+
+def test_opinion_columns_without_the_leaders_hand() -> None:
+    zones = {z.role: z for z in sign_zones(_opinion_columns((True, True, False)))}
+    assert {role: z.state for role, z in zones.items()} == {"handler": "ink", "reviewer": "ink", "leader": "empty"}
+
+
 def test_a_record_without_any_party_zone_goes_to_review() -> None:
     """Signed in the margin under 以上笔录已阅: no printed zone to judge, so a person looks."""
     specs = clean_specs()

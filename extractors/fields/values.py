@@ -16,7 +16,10 @@ from models.case import FieldValue, PageText
 log = logging.getLogger(__name__)
 
 # Signature, opinion and relation cells share their first words with value labels.
-_REJECT = re.compile(r"\s*(?:\([^()]{0,8}\))?\s*(?:签|盖章|意见|关系|陈述|申辩|的|在|对|于|已|未|拒)")
+# After a label, what makes it no field of names: a signing row (检查人（签名）：, 询问人签字), an
+# opinion or a relation, or the label word inside a sentence.
+_REJECT = re.compile(r"\s*(?:[(（]\s*(?:签|盖章)|(?:[(（][^()（）]{0,8}[)）])?\s*"
+                     r"(?:签|盖章|意见|关系|陈述|申辩|的|在|对|于|已|未|拒))")
 
 # --- party -----------------------------------------------------------------------------------
 
@@ -87,7 +90,11 @@ _OFFICER_STOP = re.compile(
 _ID_WORDS = re.compile(r"执法证件号码|执法证编号|执法证号|执法证件号|证件号码|证件号|执法证|证号|编号")
 _NAME = re.compile(rf"^[{CJK}·]{{2,4}}$")
 _NOT_NAME = {"执法人员", "检查人", "调查人", "询问人", "承办人", "签名", "签字", "记录", "出示", "证件", "人员", "以上", "分别",
-             "执法", "同志", "等人", "本人", *_OFFICER_LABELS}
+             "执法", "同志", "等人", "本人", *_OFFICER_LABELS,
+             # a table's column headers (执法人员 | 姓名 | 执法证号)
+             "姓名", "职务", "单位", "执法证号", "证件号码", "执法证件",
+             # a transcript's short answers, should a speaker's turn get through
+             "没有", "是的", "好的", "清楚", "知道", "明白", "同意", "不是"}
 _OFFICER_ID = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{0,3}[0-9]{5,20}(?![0-9])")
 
 
@@ -117,8 +124,8 @@ def _people(pages: Sequence[PageText], labels: Sequence[str]) -> tuple[list[Fiel
             continue
         joined = region_joined(hit, extra_lines=2)
         text = joined.folded
-        if re.match(r"\s*(?:我|你|请|现|经)", text):
-            continue  # a speaker's turn (执法人员：我们是…), not the officer list
+        if re.match(r"\s*(?:我|你|请|现|经)", text) or re.match(rf"\s*[{CJK}]{{1,6}}[。？！?!]", text):
+            continue  # a speaker's turn (执法人员：我们是…; 调查人员：没有。), not the officer list
         stop = _OFFICER_STOP.search(text)
         end = stop.start() if stop else len(text)
         region = text[:end]
@@ -126,7 +133,33 @@ def _people(pages: Sequence[PageText], labels: Sequence[str]) -> tuple[list[Fiel
             continue  # prose after a speaker's tag (调查人员（汪某）：2024年…我局执法人员…), not a list
         _names_in(joined, region, names)
         _ids_in(joined, region, ids)
+    for fv in _id_column(pages[0]):
+        if all(o.value != fv.value for o in ids):
+            ids.append(fv)
     return names, ids
+
+
+_ID_HEADER = re.compile(r"^(?:执法证号|执法证件号码?|执法证编号|证件号码?|证号)$")
+
+
+def _id_column(page: PageText) -> list[FieldValue]:
+    """执法证号 printed in a table column under its header (执法人员 | 姓名 | 执法证号, one officer a
+    row): the numbers standing in the header's column, in the rows just below it."""
+    out: list[FieldValue] = []
+    for header in (ln for ln in page.lines if _ID_HEADER.match(squeeze(fold(ln.text)))):
+        step = max(header.height, 8.0) * 3
+        bottom = header.y1
+        for line in sorted((ln for ln in page.lines if ln.y0 > header.y1 - 1), key=lambda ln: ln.y0):
+            if line.y0 > bottom + step:
+                break  # past the table's rows
+            if line.x0 < header.x1 and header.x0 < line.x1:
+                m = _OFFICER_ID.fullmatch(squeeze(fold(line.text)))
+                if not m:
+                    break  # the column holds something else from here on
+                out.append(FieldValue(value=m.group(0), page=page.page, bbox=line.bbox, raw=line.text,
+                                      confidence=line.confidence))
+                bottom = line.y1
+    return out
 
 
 # 执法人员汪明德、段龙春对当事人进行了现场检查: the officers named in an investigation report's
