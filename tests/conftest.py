@@ -278,3 +278,22 @@ def pipeline_corpus(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path
         assert not isinstance(case, str), case
         corpus.append((pdf, truth, case))
     return corpus
+
+
+# -- probes: figures measured where CI runs, printed at the end of the test report -------------
+_PROBE_LINES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def probe_report() -> list[str]:
+    """Lines a probe test appends (figures of CI's machine, e.g. bf16 against f32): printed after
+    the summary, where CI's log keeps them, whether the tests passed or not."""
+    return _PROBE_LINES
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _PROBE_LINES:
+        terminalreporter.section("casecheck probes")
+        for line in _PROBE_LINES:
+            terminalreporter.write_line(line)

@@ -358,15 +358,40 @@ def test_retention_sweeps_old_uploads(tmp_path: Path) -> None:
 
     store = JobStore(tmp_path / "jobs.sqlite3")
     old_pdf, new_pdf = tmp_path / "old.pdf", tmp_path / "new.pdf"
-    for path in (old_pdf, new_pdf):
+    old_annotated, new_annotated = tmp_path / "old.annotated.pdf", tmp_path / "new.annotated.pdf"
+    for path in (old_pdf, new_pdf, old_annotated, new_annotated):
         path.write_bytes(b"%PDF-1.4")
     old, _ = store.add("a" * 64, "old.pdf", str(old_pdf))
     new, _ = store.add("b" * 64, "new.pdf", str(new_pdf))
-    for job in (old, new):
-        store.finish(job.id, {}, {})
+    for job, annotated in ((old, old_annotated), (new, new_annotated)):
+        store.finish(job.id, {"annotated": str(annotated)}, {})
     store._connect().execute("UPDATE jobs SET finished=? WHERE id=?", (time.time() - 40 * 86400, old.id))
     assert sweep_uploads(store, 30) == [old.id]
-    assert not old_pdf.exists() and new_pdf.exists()
+    # The annotated copy holds every page of the upload: it goes with it.
+    assert not old_pdf.exists() and not old_annotated.exists()
+    assert new_pdf.exists() and new_annotated.exists()
+
+
+def test_a_swept_case_keeps_its_report_and_sheet_and_answers_410_for_its_pages(served) -> None:
+    from service.web.review_api import sweep_uploads
+
+    client, _job_id, _tokens, settings = served
+    other = FIXED / "demo-503-000.pdf"
+    answer = client.post("/api/cases", files={"file": (other.name, other.read_bytes(), "application/pdf")},
+                         headers=bearer(ADMIN))
+    job_id = answer.json()["id"]
+    deadline = time.monotonic() + 180
+    while client.get(f"/api/cases/{job_id}", headers=bearer(ADMIN)).json()["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    store = JobStore(settings.db)
+    store._connect().execute("UPDATE jobs SET finished=? WHERE id=?", (time.time() - 40 * 86400, job_id))
+    assert job_id in sweep_uploads(store, 30)
+    for path in (f"/api/cases/{job_id}/pages", f"/api/cases/{job_id}/pages/1.png", f"/api/cases/{job_id}/annotated.pdf"):
+        gone = client.get(path, headers=bearer(ADMIN))
+        assert gone.status_code == 410 and "保存期限" in gone.json()["error"], path
+    for path in (f"/api/cases/{job_id}", f"/api/cases/{job_id}/report.json", f"/api/cases/{job_id}/sheet.docx"):
+        assert client.get(path, headers=bearer(ADMIN)).status_code == 200, path
 
 
 def test_a_trusted_proxy_header_names_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

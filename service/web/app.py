@@ -322,13 +322,13 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
     @app.get("/api/cases/{job_id}/pages", dependencies=api, summary="Page sizes in PDF points, as displayed")
     def page_sizes(job_id: str, store: Store) -> list[list[float]]:
-        job = _job(store, job_id)
+        job = _with_upload(store, job_id)
         return [list(size) for size in _page_sizes(job.source, job.sha256)]
 
     @app.get("/api/cases/{job_id}/pages/{number}.png", dependencies=api, summary="A page as a picture")
     def page_image(job_id: str, number: int, store: Store,
                    width: Annotated[int, Query(ge=64, le=2000)] = 300) -> Response:
-        job = _job(store, job_id)
+        job = _with_upload(store, job_id)
         sizes = _page_sizes(job.source, job.sha256)
         if not 1 <= number <= len(sizes):
             raise ApiError(404, f"{job.name} has no page {number} (it has {len(sizes)})")
@@ -344,6 +344,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             raise ApiError(409, f"{job.name} is {job.status}: its outputs are not ready")
         kind, suffix, media = DOWNLOADS[download]
         path = Path(job.outputs.get(kind, ""))
+        if not path.is_file() and kind == "annotated" and not Path(job.source).is_file():
+            raise ApiError(410, _SWEPT.format(name=job.name))
         if not path.is_file():
             raise ApiError(500, f"{job.name}: the {download} is missing from the data folder")
         return FileResponse(path, media_type=media, filename=Path(job.name).stem + suffix)
@@ -354,6 +356,17 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+_SWEPT = "{name}：原件已按保存期限（CASECHECK_RETENTION_DAYS）删除，页面图像和标注PDF不再提供；报告和自查单仍可下载"
+
+
+def _with_upload(store: JobStore, job_id: str) -> Job:
+    """The job whose uploaded PDF is still on disk; 410 once retention deleted it."""
+    job = _job(store, job_id)
+    if not Path(job.source).is_file():
+        raise ApiError(410, _SWEPT.format(name=job.name))
+    return job
 
 
 # -- uploads ------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ Routes (all under the service's authentication; `request.state.user` is who asks
 - `GET /api/statistics.xlsx?month=YYYY-MM`: the month's 统计表 over the cases listed;
 - `GET /api/rules/stats`: per rule, confirmed and dismissed over every reviewed case.
 
-Uploads older than `CASECHECK_RETENTION_DAYS` days (unset: kept) are deleted at start and daily:
-ID-card copies are personal data. The report, review and 自查单 stay.
+Uploads older than `CASECHECK_RETENTION_DAYS` days (unset: kept) are deleted at start and daily,
+with their annotated copies: ID-card copies are personal data. The report, review and 自查单 stay;
+the page pictures and the annotated PDF then answer 410.
 """
 
 from __future__ import annotations
@@ -199,15 +200,18 @@ def retention_days() -> int | None:
 
 
 def sweep_uploads(store: JobStore, days: int, now: float | None = None) -> list[str]:
-    """Delete the uploaded PDFs of finished cases older than `days`; the ids swept."""
+    """Delete the uploaded PDFs of finished cases older than `days`, and their annotated copies
+    (every page of the upload is in it); the ids swept. The report, review and 自查单 stay."""
     now = now or time.time()
     swept = []
     for job in store.all():
         if job.status not in ("done", "failed") or (job.finished or job.created) > now - days * 86400:
             continue
-        source = Path(job.source)
-        if source.is_file():
-            source.unlink(missing_ok=True)
+        copies = [Path(job.source)] + ([Path(job.outputs["annotated"])] if job.outputs.get("annotated") else [])
+        present = [path for path in copies if path.is_file()]
+        for path in present:
+            path.unlink(missing_ok=True)
+        if present:
             swept.append(job.id)
     if swept:
         log.info("retention: %d uploads older than %d days deleted", len(swept), days)
