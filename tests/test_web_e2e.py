@@ -19,8 +19,13 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not inst
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_serve(tmp_path_factory.mktemp("serve-data")) as url:
+def serve_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("serve-data")
+
+
+@pytest.fixture(scope="module")
+def server(serve_data: Path) -> Iterator[str]:
+    with running_serve(serve_data) as url:
         yield url
 
 
@@ -90,6 +95,31 @@ def test_upload_on_the_page_shows_the_findings(server: str, browser, tmp_path: P
     assert "审查完成" in page.locator("#job-status").inner_text()
     assert page.locator("#recent li").count() == 1
     assert requests_out == []  # nothing fetched from outside the service
+    page.close()
+
+
+def test_a_case_whose_upload_was_deleted_still_shows_its_report(server: str, serve_data: Path, browser) -> None:
+    """Retention deleted the upload (and its annotated copy): the findings, fields and review
+    still show, the pages say the original is gone instead of broken pictures."""
+    import time
+
+    from service.jobs import JobStore
+    from service.web.review_api import sweep_uploads
+
+    page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    page.goto(server + "/")
+    page.locator("#file").set_input_files(str(FIXED / "demo-503-000.pdf"))  # the case checked above
+    page.locator(".category .finding").nth(1).wait_for(timeout=90_000)
+    job_id = page.evaluate("() => location.hash").rsplit("/", 1)[-1]
+    store = JobStore(serve_data / "jobs.sqlite3")
+    store._connect().execute("UPDATE jobs SET finished=? WHERE id=?", (time.time() - 40 * 86400, job_id))
+    assert job_id in sweep_uploads(store, 30)
+    page.reload()  # the case opened afresh, from its address
+    page.wait_for_function("() => document.querySelector('#job-status').innerText.includes('保存期限')", timeout=30_000)
+    page.locator(".category .finding").nth(1).wait_for(timeout=30_000)
+    status = page.locator("#job-status").inner_text()
+    assert "审查完成" in status and "保存期限" in status
+    assert page.locator(".page-gone").count() >= 1 and page.locator(".thumb img").count() == 0
     page.close()
 
 

@@ -176,11 +176,15 @@ async function follow(id) {
 
 async function showReport(job) {
   const report = job.report;
-  const [sizes, review] = await Promise.all([json(`/api/cases/${job.id}/pages`), json(`/api/cases/${job.id}/review`)]);
-  current = { id: job.id, job, report, sizes, review };
+  // Pages answer 410 once retention deleted the upload: the report and the review still show.
+  const [sizes, review] = await Promise.all([
+    json(`/api/cases/${job.id}/pages`).catch((error) => ({ gone: error.message })),
+    json(`/api/cases/${job.id}/review`)]);
+  const pagesGone = Array.isArray(sizes) ? null : sizes.gone;
+  current = { id: job.id, job, report, sizes: pagesGone ? [] : sizes, pagesGone, review };
   const seconds = job.summary && job.summary.seconds;
   showProgress(`审查完成：共 ${report.pages} 页，${report.documents.length} 份文书` +
-    (seconds ? `，用时 ${seconds.toFixed(1)} 秒` : ""), null);
+    (seconds ? `，用时 ${seconds.toFixed(1)} 秒` : "") + (pagesGone ? `。${pagesGone}` : ""), null);
   for (const link of document.querySelectorAll("[data-download]")) {
     link.onclick = (event) => { event.preventDefault(); download(job, link.dataset.download); };
     link.href = `/api/cases/${job.id}/${link.dataset.download}`;
@@ -572,9 +576,13 @@ function messageOf(finding) {
 function pageFigure(page, width, boxes, onclick) {
   const [pw, ph] = current.sizes[page - 1] || [595, 842];
   const frame = el("div", { class: "page-frame", style: `aspect-ratio: ${pw} / ${ph}` });
-  const img = el("img", { alt: pageLabel(page), loading: "lazy" });
-  pageImage(current.id, page, width * 2).then((src) => { img.src = src; });
-  frame.append(img);
+  if (current.pagesGone) {
+    frame.append(el("p", { class: "page-gone", text: "原件已删除" }));
+  } else {
+    const img = el("img", { alt: pageLabel(page), loading: "lazy" });
+    pageImage(current.id, page, width * 2).then((src) => { img.src = src; });
+    frame.append(img);
+  }
   for (const { bbox, kind } of boxes) {
     const [x0, y0, x1, y1] = bbox;
     frame.append(el("div", {
