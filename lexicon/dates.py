@@ -53,14 +53,21 @@ def blank_date(text: str) -> bool:
     return bool(re.match(r"^[_＿/]*年[_＿/]*月", t)) and len(t) <= 8
 
 
+# The same in Arabic figures (2024年7月15日 read 024年7月15日 with the 2 under the seal).
+_CUT_YEAR_ARABIC = re.compile(rf"(?<![0-9])(?P<ya>[0-9]{{1,3}})年(?P<ma>[0-9]{{1,2}})月(?P<da>[0-9]{{1,2}})[{_DAY_MARK}]")
+
+
 def cut_year_date(text: str) -> tuple[int, int, int] | None:
-    """(last figure of the year, month, day) of a Chinese date whose year is cut short, or None."""
-    m = _CUT_YEAR_FORM.search(squeeze(fold(text)))
-    if not m:
-        return None
+    """(last figure of the year, month, day) of a date whose year is cut short, or None."""
+    folded = squeeze(fold(text))
     try:
-        last = _CN_DIGIT[m.group("yc")[-1]]
-        month, day = cn_small(m.group("mc")), cn_small(m.group("dc"))
+        if m := _CUT_YEAR_FORM.search(folded):
+            last = _CN_DIGIT[m.group("yc")[-1]]
+            month, day = cn_small(m.group("mc")), cn_small(m.group("dc"))
+        elif m := _CUT_YEAR_ARABIC.search(folded):
+            last, month, day = int(m.group("ya")[-1]), int(m.group("ma")), int(m.group("da"))
+        else:
+            return None
         dt.date(2000 + last, month, day)  # a day that exists (in some year ending so)
     except (KeyError, ValueError):
         return None

@@ -778,3 +778,13 @@ def test_a_hearing_transcripts_speaker_turn_is_no_officer() -> None:
     ])
     names, _ids = officers([page])
     assert "没有" not in [n.value for n in names]
+
+
+@pytest.mark.parametrize("read", ["024年5月11日", "24年5月11日", "二四年五月十一日"])
+def test_a_closing_date_whose_year_lost_figures_under_the_seal_is_restored(read: str) -> None:
+    """The seal took the year's first figures (fam-16-004: 024年7月15日): the one year of the
+    document's own dates ending in the figure left gives it back, trusted less."""
+    p2 = DECISION_P2.model_copy(update={"lines": [*DECISION_P2.lines[:2], _line(read, (400, 214, 500, 228), 0.9)]})
+    fields = extract_fields("decision", [DECISION_P1, p2])
+    assert fields.date is not None and fields.date.value == "2024-05-11"
+    assert fields.date.confidence <= 0.7
