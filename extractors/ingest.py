@@ -238,9 +238,9 @@ class PageReader:
     One reader per process: it holds the OCR engine, whose models load slowly.
     """
 
-    def __init__(self, options: ReadOptions | None = None) -> None:
+    def __init__(self, options: ReadOptions | None = None, engine: OcrEngine | None = None) -> None:
         self.options = options or ReadOptions()
-        self._engine: OcrEngine | None = None
+        self._engine: OcrEngine | None = engine  # None: `options.engine`, loaded when first needed
         # Embedded images judged on born-digital pages, by xref, for the document being read
         # (a seal or signature image placed on many pages is decoded once).
         self._images: dict[int, object] = {}

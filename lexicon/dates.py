@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lexicon.text import Joined, compact, fold, scan_lines, squeeze
+from lexicon.text import CJK, Joined, compact, fold, scan_lines, squeeze
 from models.case import FieldValue, TextLine
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,17 @@ def blank_date(text: str) -> bool:
     t = squeeze(fold(text))
     if t and len(t) <= 6 and set(t) <= set("年月日_＿/") and any(c in t for c in "年月日"):
         return True
-    return bool(re.match(r"^[_＿/]*年[_＿/]*月", t)) and len(t) <= 8
+    if re.match(r"^[_＿/]*年[_＿/]*月", t) and len(t) <= 8:
+        return True
+    # One character of seal ink read where a date mark stood (年 月 日 under a grey seal read
+    # 無月): still blank, as long as nothing in it could be a figure or the mark of one.
+    others = [c for c in t if c not in "年月日_＿/"]
+    return ("月" in t and len(t) <= 4 and len(others) == 1 and re.fullmatch(f"[{CJK}]", others[0]) is not None
+            and others[0] not in _FIGURE_LIKE)
+
+
+# Figures, and characters OCR makes of figures (工 for 二, 土 or 干 for 十, 人 or 入 for 八, 口 for 〇).
+_FIGURE_LIKE = set("〇○零一二三四五六七八九十廿卅元两壹贰叁肆伍陆柒捌玖拾工土干士人入口乙")
 
 
 # The same in Arabic figures (2024年7月15日 read 024年7月15日 with the 2 under the seal).

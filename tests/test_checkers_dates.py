@@ -129,6 +129,23 @@ def test_date_missing_decision_whose_closing_shows_date_fragments_is_for_review(
     assert pages_of(finding) == [page_of(case, "decision", last=True)]
 
 
+def test_a_blank_date_under_a_grey_seal_read_with_one_stray_character_is_a_finding() -> None:
+    """年 月 日 printed blank under a grey seal, read 無月 (the 年 lost in the seal's ink): no figure
+    anywhere, so the date is absent, not unreadable (case-20241125-024 of the scanned corpus)."""
+    specs = clean_specs()
+    decision = spec(specs, "decision")
+    decision.date, decision.date_raw, decision.grayscale = None, "無月", True
+    decision.unreadable = {"date": "落款日期处有印章遮盖，未能识读（無月）"}
+    finding = the(check(build_case(specs)).findings, "date.missing.decision")
+    assert finding.evidence[0].text == "無月"
+    # A stray character that may be a figure (工 for 二) leaves the date open: a person looks.
+    decision.date_raw = "工月"
+    decision.unreadable = {"date": "落款日期未能识读：工月"}
+    result = check(build_case(specs))
+    assert "date.missing.decision" not in codes(result.findings)
+    assert "date.missing.decision" in codes(result.review)
+
+
 def test_date_missing_notice_under_a_seal_on_a_grey_scan_is_for_review() -> None:
     specs = clean_specs()
     notice = spec(specs, "notice")
