@@ -66,11 +66,11 @@ def open_regular(path: Path):
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         if exc.errno in (errno.ENXIO, errno.ENODEV):  # a FIFO with no writer, a device
-            raise NotPdfError(f"{path.name}: not a regular file") from None
+            raise NotPdfError(f"{path.name}: 不是普通文件（not a regular file）") from None
         raise
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotPdfError(f"{path.name}: not a regular file (a pipe, device or socket)")
+            raise NotPdfError(f"{path.name}: 不是普通文件，而是管道、设备或套接字（not a regular file）")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -109,20 +109,20 @@ def open_case_pdf(path: Path, max_pages: int | None = None) -> pymupdf.Document:
     name = path.name
     max_pages = max_pages or page_limit()
     if not os.path.lexists(path):
-        raise InputError(f"{name}: no such file")
+        raise InputError(f"{name}: 文件不存在（no such file）")
     try:
         with open_regular(path) as fh:
             head = fh.read(1024)
     except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        raise InputError(f"{name}: 文件无法读取（cannot be read: {exc.strerror or exc}）") from None
     if not head:
-        raise NotPdfError(f"{name}: the file is empty")
+        raise NotPdfError(f"{name}: 文件为空（the file is empty）")
     if b"%PDF-" not in head:
-        raise NotPdfError(f"{name}: not a PDF file")
+        raise NotPdfError(f"{name}: 不是 PDF 文件（not a PDF file）")
     try:
         doc = pymupdf.open(path, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises several types for damaged files
-        raise InputError(f"{name}: damaged PDF that cannot be opened ({one_line(exc, 160)})") from exc
+        raise InputError(f"{name}: PDF 文件已损坏，无法打开（damaged PDF that cannot be opened: {one_line(exc, 160)}）") from exc
     try:
         _check_document(doc, path, name, max_pages)
     except BaseException:
@@ -133,21 +133,21 @@ def open_case_pdf(path: Path, max_pages: int | None = None) -> pymupdf.Document:
 
 def _check_document(doc: pymupdf.Document, path: Path, name: str, max_pages: int) -> None:
     if doc.needs_pass or doc.is_encrypted:
-        raise InputError(f"{name}: the PDF is encrypted (password protected); decrypt it first")
+        raise InputError(f"{name}: PDF 文件已加密（设有密码），请先解密（the PDF is encrypted, password protected）")
     if getattr(doc, "is_repaired", False) and not _has_eof_marker(path):
         # PyMuPDF can rebuild a cut-off file, but pages after the cut are silently gone.
-        raise InputError(f"{name}: the PDF is truncated (incomplete file); copy it again from the source")
+        raise InputError(f"{name}: PDF 文件不完整（已截断），请从原处重新复制（the PDF is truncated）")
     declared = declared_page_count(doc)
     if declared is not None and declared > max_pages:
-        raise TooLargeError(f"{name}: {declared} pages, more than the {max_pages} a case file may have")
+        raise TooLargeError(f"{name}: 共 {declared} 页，超过单个案卷 {max_pages} 页的上限（{declared} pages, more than the {max_pages} a case file may have）")
     try:
         count = doc.page_count
     except Exception as exc:  # e.g. a /Count MuPDF cannot believe
-        raise InputError(f"{name}: damaged PDF whose pages cannot be counted ({one_line(exc, 160)})") from exc
+        raise InputError(f"{name}: PDF 文件已损坏，无法统计页数（damaged PDF whose pages cannot be counted: {one_line(exc, 160)}）") from exc
     if count == 0:
-        raise InputError(f"{name}: the PDF has no pages")
+        raise InputError(f"{name}: PDF 文件没有页面（the PDF has no pages）")
     if count > max_pages:
-        raise TooLargeError(f"{name}: {count} pages, more than the {max_pages} a case file may have")
+        raise TooLargeError(f"{name}: 共 {count} 页，超过单个案卷 {max_pages} 页的上限（{count} pages, more than the {max_pages} a case file may have）")
     # A truncated file often opens after PyMuPDF's repair yet its pages cannot be loaded: find
     # out now, before any output is written, and name the page.
     for index in range(count):
@@ -155,7 +155,7 @@ def _check_document(doc: pymupdf.Document, path: Path, name: str, max_pages: int
             page = doc.load_page(index)
             _ = page.rect
         except Exception as exc:
-            raise InputError(f"{name}: page {index + 1} is damaged ({one_line(exc, 160)})") from exc
+            raise InputError(f"{name}: 第 {index + 1} 页已损坏（page {index + 1} is damaged: {one_line(exc, 160)}）") from exc
 
 
 def _has_eof_marker(path: Path) -> bool:
@@ -263,7 +263,7 @@ class PageReader:
                 raise
             # The page itself: MuPDF refused to draw or parse it.
             name = Path(doc.name or "").name or "the file"
-            raise InputError(f"{name}: page {index + 1} cannot be read ({one_line(exc, 160)})") from exc
+            raise InputError(f"{name}: 第 {index + 1} 页无法读取（page {index + 1} cannot be read: {one_line(exc, 160)}）") from exc
 
     def _read(self, doc: pymupdf.Document, index: int) -> PageAnalysis:
         from extractors import marks  # heavy imports only when pages are read

@@ -119,7 +119,7 @@ def test_process_case_reports_a_bad_file_in_one_line(tmp_path: Path) -> None:
     bad.write_bytes(b"GIF89a not a pdf")
     outcome = process_case(bad, tmp_path / "out", name="上传.pdf")
     assert not outcome.ok and outcome.failure == "input"
-    assert outcome.error == "上传.pdf: not a PDF file"
+    assert outcome.error == "上传.pdf: 不是 PDF 文件（not a PDF file）"
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 

@@ -126,7 +126,7 @@ def test_bad_uploads_are_refused_with_json_errors(tmp_path: Path) -> None:
             return client.post("/api/cases", files={"file": (name, content, "application/pdf")})
 
         not_pdf = refused(b"GIF89a....", "scan.pdf")
-        assert not_pdf.status_code == 415 and not_pdf.json() == {"error": "scan.pdf: not a PDF file"}
+        assert not_pdf.status_code == 415 and not_pdf.json() == {"error": "scan.pdf: 不是 PDF 文件（not a PDF file）"}
         assert refused(b"").status_code == 415
         corrupt = refused(b"%PDF-1.7\n1 0 obj garbage", "broken.pdf")
         assert corrupt.status_code == 422 and corrupt.json()["error"].startswith("broken.pdf:")

@@ -296,7 +296,7 @@ def test_a_non_pdf_is_failed_and_junk_is_left_alone(tmp_path: Path) -> None:
         wait_for(drop.all_accounted, "the files")
     drop.assert_accounted()
     reasons = {p.name: p.read_text("utf-8").strip() for p in drop.failed.glob("*.reason.txt")}
-    assert reasons["说明.docx.reason.txt"] == "说明.docx: not a PDF file (only .pdf case files are checked)"
+    assert reasons["说明.docx.reason.txt"] == "说明.docx: 不是 PDF 文件，只检查 .pdf 案卷（not a PDF file; only .pdf case files are checked）"
     assert "not a PDF" in reasons["扫描.jpg.reason.txt"] and "not a PDF" in reasons["伪装.pdf.reason.txt"]
     assert all((drop.inbox / name).is_file() for name in junk), "junk was touched"
     assert {a.path for a in drop.ledger().recent("failed")} == {"说明.docx", "扫描.jpg", "伪装.pdf"}
@@ -462,7 +462,7 @@ def test_status_from_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[
     text = capsys.readouterr().out
     assert "watcher: not running" in text
     assert "1 processed (0 duplicates), 1 failed, 0 waiting" in text
-    assert "坏.pdf: damaged PDF" in text and "1 not seen yet" in text
+    assert "坏.pdf: PDF 文件已损坏" in text and "1 not seen yet" in text
     assert main(["watch", "--db", str(drop.out / ".casecheck-watch" / "jobs.sqlite3"), "--status", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["files"]["processed"] == 1 and data["jobs"]["failed"] == 1 and data["running"] is None

@@ -131,7 +131,7 @@ def test_a_bad_file_is_refused_on_the_page(server: str, browser, tmp_path: Path)
     page.locator("#file").set_input_files(str(fake))
     error = page.locator("#upload-error")
     error.wait_for(state="visible", timeout=20_000)
-    assert error.inner_text() == "扫描件.pdf: not a PDF file"
+    assert error.inner_text() == "扫描件.pdf: 不是 PDF 文件（not a PDF file）"
     page.close()
 
 

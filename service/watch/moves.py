@@ -136,7 +136,7 @@ def unchanged(path: Path, arrival: Arrival) -> bool:
 
 
 def _not_a_pdf(name: str) -> str:
-    return f"{name}: not a PDF file (only .pdf case files are checked)"
+    return f"{name}: 不是 PDF 文件，只检查 .pdf 案卷（not a PDF file; only .pdf case files are checked）"
 
 
 def _after_name(reason: str, name: str) -> str:

@@ -158,7 +158,7 @@ class UploadLimit:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/api/cases":
             await self.app(scope, receive, send)
             return
-        message = f"the file is larger than {self.limit // (1024 * 1024)} MB"
+        message = f"文件超过 {self.limit // (1024 * 1024)} MB 上限（the file is larger than {self.limit // (1024 * 1024)} MB）"
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared and declared.isdigit() and int(declared) > self.limit + CHUNK:  # the form's own bytes are small
@@ -389,13 +389,13 @@ def _receive(file: UploadFile, settings: ServeSettings) -> tuple[Path, str]:
         with os.fdopen(fd, "wb") as out:
             head = file.file.read(1024)
             if b"%PDF-" not in head:
-                raise ApiError(415, f"{display_name(file.filename)}: not a PDF file" if head
-                               else f"{display_name(file.filename)}: the file is empty")
+                raise ApiError(415, f"{display_name(file.filename)}: 不是 PDF 文件（not a PDF file）" if head
+                               else f"{display_name(file.filename)}: 文件为空（the file is empty）")
             chunk = head
             while chunk:
                 size += len(chunk)
                 if size > settings.max_upload_bytes:
-                    raise ApiError(413, f"the file is larger than {settings.max_upload_mb} MB")
+                    raise ApiError(413, f"文件超过 {settings.max_upload_mb} MB 上限（the file is larger than {settings.max_upload_mb} MB）")
                 digest.update(chunk)
                 out.write(chunk)
                 chunk = file.file.read(CHUNK)
@@ -417,7 +417,7 @@ def _validate(stored: Path, name: str, settings: ServeSettings) -> int:
         raise type(exc)(exc.message.replace(stored.name, name)) from None  # answered by its class
     except Exception as exc:  # MuPDF failing in a way open_case_pdf does not know: still the file's fault
         stored.unlink(missing_ok=True)
-        raise InputError(f"{name}: damaged PDF that cannot be opened ({one_line(exc, 160)})") from None
+        raise InputError(f"{name}: PDF 文件已损坏，无法打开（damaged PDF that cannot be opened: {one_line(exc, 160)}）") from None
     pages = doc.page_count
     doc.close()
     return pages
