@@ -15,6 +15,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pymupdf
@@ -25,6 +26,9 @@ from lexicon.dates import blank_date, cut_year_date, parse_date
 from lexicon.safe_text import xml_safe
 from models.case import Mark, PageAnalysis, PageText, TextLine
 from models.errors import CasecheckError, InputError, NotPdfError, TooLargeError, one_line
+
+if TYPE_CHECKING:  # the module itself loads OpenCV: only when a page is read
+    from extractors.marks import ImageVerdicts
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +247,7 @@ class PageReader:
         self._engine: OcrEngine | None = engine  # None: `options.engine`, loaded when first needed
         # Embedded images judged on born-digital pages, by xref, for the document being read
         # (a seal or signature image placed on many pages is decoded once).
-        self._images: dict[int, object] = {}
+        self._images: ImageVerdicts = {}
         self._images_of: pymupdf.Document | None = None
 
     @property

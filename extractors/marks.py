@@ -21,7 +21,6 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import cv2
 import numpy as np
@@ -936,8 +935,13 @@ def _seal_sized(w_pt: float, h_pt: float) -> bool:
     return SEAL_MIN_MM <= major <= SEAL_MAX_MM and minor >= SEAL_MIN_MINOR_MM and minor / major >= 0.4
 
 
+# What an embedded image's ink looked like, by xref: (share of dense pixels, mean ink RGB), or
+# None for an image that could not be decoded. Kept per document by the page reader.
+ImageVerdicts = dict[int, tuple[float, np.ndarray] | None]
+
+
 def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine],
-                           image_verdicts: dict[int, Any] | None = None) -> list[Mark]:
+                           image_verdicts: ImageVerdicts | None = None) -> list[Mark]:
     """Seals and signatures on a born-digital page, from what the PDF places on it.
 
     Seals and handwriting come as images over a text layer (or, for some electronic seals, as
@@ -958,7 +962,7 @@ def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine],
         return find_seals(img, 72 / dpi) + find_signatures(img, lines, 72 / dpi)
     marks: list[Mark] = []
     inks: list[tuple[float, float, float, float]] = []
-    colours: dict[int, Any] = {} if image_verdicts is None else image_verdicts  # an image placed twice: decoded once
+    colours: ImageVerdicts = {} if image_verdicts is None else image_verdicts  # an image placed twice: decoded once
     for info in infos:
         box = tuple(pymupdf.Rect(info["bbox"]) & rect)
         x0, y0, x1, y1 = box

@@ -22,6 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CASECHECK = Path(sys.executable).with_name("casecheck")
+FIXED = Path(__file__).resolve().parents[1] / "samples" / "fixed"  # the committed sample case files
 
 
 def free_port() -> int:

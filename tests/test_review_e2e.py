@@ -22,8 +22,7 @@ import docx
 import openpyxl
 import pytest
 
-from tests.serve_helpers import CASECHECK, CHROMIUM, keep, launched_chromium, running_serve
-from tests.test_web_e2e import FIXED
+from tests.serve_helpers import CASECHECK, CHROMIUM, FIXED, keep, launched_chromium, running_serve
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (./scripts/setup.sh installs it)")
 

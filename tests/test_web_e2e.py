@@ -10,10 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serve_helpers import CHROMIUM, keep, launched_chromium, running_serve
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXED = ROOT / "samples" / "fixed"
+from tests.serve_helpers import CHROMIUM, FIXED, keep, launched_chromium, running_serve
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (./scripts/setup.sh installs it)")
 
