@@ -66,8 +66,9 @@ class RapidSettings:
     det_box_thresh: float = 0.5
     det_unclip_ratio: float = 1.6
     # Detect only where there is ink (see `common.ink_regions`), not on margins and blank bands.
-    # On 40 generated scanned pages (`scripts/bench_ocr.py`, 1 thread): engine CPU 1.38 -> 1.16
-    # s/page, character recall 99.33% -> 99.78%. It had cost a line on one sparse page whose
+    # On the 40 generated scanned pages and scorer of `scripts/bench_ocr.py` (one thread, this
+    # setting switched, two runs each): engine CPU 1.38 -> 1.16 s/page, character recall 99.33% ->
+    # 99.78%; reader CPU `scripts/bench_reader.py` 2.27 -> 2.16 s/page. It had cost a line on one sparse page whose
     # closing lay under a seal; since sparse pages with red ink are also detected in the red
     # channel (`_without_red_ink`), that page reads whole either way.
     det_skip_blank: bool = True
