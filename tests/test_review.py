@@ -336,16 +336,21 @@ def test_api_review_errors(served) -> None:
     assert client.delete(f"/api/cases/{pending.id}", headers=bearer(ADMIN)).status_code == 409
 
 
-def test_api_delete_removes_upload_and_outputs(served, tmp_path: Path) -> None:
-    client, _job_id, _tokens, settings = served
-    other = FIXED / "demo-502-000.pdf"
-    answer = client.post("/api/cases", files={"file": (other.name, other.read_bytes(), "application/pdf")},
+def _upload_and_wait(client, pdf: Path) -> str:  # type: ignore[no-untyped-def]
+    """Upload `pdf` as the administrator and wait until it is checked; its case id."""
+    answer = client.post("/api/cases", files={"file": (pdf.name, pdf.read_bytes(), "application/pdf")},
                          headers=bearer(ADMIN))
     job_id = answer.json()["id"]
     deadline = time.monotonic() + 180
     while client.get(f"/api/cases/{job_id}", headers=bearer(ADMIN)).json()["status"] not in ("done", "failed"):
         assert time.monotonic() < deadline
         time.sleep(0.2)
+    return job_id
+
+
+def test_api_delete_removes_upload_and_outputs(served, tmp_path: Path) -> None:
+    client, _job_id, _tokens, settings = served
+    job_id = _upload_and_wait(client, FIXED / "demo-502-000.pdf")
     job = JobStore(settings.db).get(job_id)
     assert Path(job.source).is_file() and Path(job.outdir).is_dir()
     assert client.delete(f"/api/cases/{job_id}", headers=bearer(ADMIN)).status_code == 204
@@ -376,14 +381,7 @@ def test_a_swept_case_keeps_its_report_and_sheet_and_answers_410_for_its_pages(s
     from service.web.review_api import sweep_uploads
 
     client, _job_id, _tokens, settings = served
-    other = FIXED / "demo-503-000.pdf"
-    answer = client.post("/api/cases", files={"file": (other.name, other.read_bytes(), "application/pdf")},
-                         headers=bearer(ADMIN))
-    job_id = answer.json()["id"]
-    deadline = time.monotonic() + 180
-    while client.get(f"/api/cases/{job_id}", headers=bearer(ADMIN)).json()["status"] not in ("done", "failed"):
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    job_id = _upload_and_wait(client, FIXED / "demo-503-000.pdf")
     store = JobStore(settings.db)
     store._connect().execute("UPDATE jobs SET finished=? WHERE id=?", (time.time() - 40 * 86400, job_id))
     assert job_id in sweep_uploads(store, 30)

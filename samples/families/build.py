@@ -20,6 +20,7 @@ from models.truth import Mark, PageTruth, Truth
 from samples.families import build_b, forms_approval, forms_misc, forms_outgoing, forms_receipt, forms_records
 from samples.families.canvas import DocWriter, Rendered, drawing_into
 from samples.families.forms_receipt import Served, Service
+from samples.families.order import in_archive_order
 from samples.families.story import Story, make_story
 from samples.families.story_b import make_story_b
 from samples.scan import degrade, encode_jpeg, random_profile
@@ -74,22 +75,11 @@ def content_documents(story: Story) -> list[Rendered]:
     statement = forms_records.render_statement(story, f.misc) if story.statement_made else None
     payment = forms_misc.render_payment(story, f.misc)
     closing = forms_approval.render_approval(story, "closing_approval", f.closing_family())
-
-    def served(doc: Rendered, key: str) -> list[Rendered | None]:
-        return [doc, receipts.get(key)]
-
-    investigation_part: list[Rendered | None] = [filing, inspection, inquiry, *evidence]
-    if story.correction_with_notice:
-        notice_part = [correction, *served(notice, "notice")]
-    else:
-        investigation_part += served(correction, "correction_order")
-        notice_part = served(notice, "notice")
-    middle = [investigation, legal, internal, *notice_part, statement]
-    if f.order == "law2010":
-        docs = [*served(decision, "decision"), *investigation_part, *middle, payment, closing]
-    else:
-        docs = [*investigation_part, *middle, *served(decision, "decision"), payment, closing]
-    return [d for d in docs if d is not None and d.type not in missing]
+    return in_archive_order(
+        f.order, story.correction_with_notice, receipts, missing,
+        investigation=[filing, inspection, inquiry, *evidence], correction=correction, notice=notice,
+        before_notice=[investigation, legal, internal], after_notice=[statement], decision=decision,
+        closing=[payment, closing])
 
 
 def _span(first: int, last: int, dash: str) -> str:
