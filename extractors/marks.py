@@ -878,25 +878,46 @@ class _RulePage(_Page):
             p0, p1 = (int(x0 / self.ppp), int(y0 / self.ppp)), (int(x1 / self.ppp), int(y1 / self.ppp))
             cv2.line(ver if abs(x1 - x0) < abs(y1 - y0) else hor, p0, p1, 255, 1)
         self.hor, self.ver = hor, ver
-        self.border = cv2.morphologyEx(ver, cv2.MORPH_OPEN, np.ones((round(12.0 * self.ppm), 1), np.uint8))
+        self.border = _vertical_open(ver, round(12.0 * self.ppm))
 
 
-def _ink_colour(page: pymupdf.Page, xref: int) -> tuple[np.ndarray, np.ndarray] | None:
+def _vertical_open(mask: np.ndarray, k: int) -> np.ndarray:
+    """`mask` opened with a k x 1 vertical kernel, computed on the band of rows and columns that
+    hold any of it (a page's rules are a few lines on a mostly empty raster): the same pixels as
+    opening the whole mask, since the k rows kept on either side hold the kernel's reach."""
+    out = np.zeros_like(mask)
+    rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    if not len(rows):
+        return out
+    r0, r1 = max(0, int(rows[0]) - k), min(mask.shape[0], int(rows[-1]) + k + 1)
+    c0, c1 = int(cols[0]), int(cols[-1]) + 1
+    out[r0:r1, c0:c1] = cv2.morphologyEx(mask[r0:r1, c0:c1], cv2.MORPH_OPEN, np.ones((k, 1), np.uint8))
+    return out
+
+
+# How much ink a pixel's darkest channel holds, by its value: 1 - v / 255 (float32, as computed
+# per pixel before; a table lookup gives the same numbers for a fraction of the time).
+_INK_OF_DARKEST = 1.0 - np.arange(256, dtype=np.uint8).astype(np.float32) / 255.0
+
+
+def _ink_colour(page: pymupdf.Page, xref: int,
+                decoded: pymupdf.Pixmap | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """(ink weight map, weighted mean RGB) of an embedded image, from a small decoded copy.
 
     Weight is how much ink a pixel holds: its alpha (soft mask) times how far its darkest
-    channel is from white, so a white or transparent background weighs nothing.
+    channel is from white, so a white or transparent background weighs nothing. `decoded`: the
+    image's `Pixmap(doc, xref)` when the caller has it already (it is shrunk in place).
     """
     doc = page.parent
     try:
-        pix = pymupdf.Pixmap(doc, xref)
+        pix = decoded if decoded is not None else pymupdf.Pixmap(doc, xref)
         if pix.n - pix.alpha not in (1, 3):
             pix = pymupdf.Pixmap(pymupdf.csRGB, pix)
         while max(pix.w, pix.h) > 160:
             pix.shrink(1)  # halves: decoding is cheap, the pixel arithmetic below is not
         arr = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w, pix.n)
         rgb = arr[..., :3] if pix.n - pix.alpha >= 3 else np.repeat(arr[..., :1], 3, axis=2)
-        alpha = np.ones(rgb.shape[:2], np.float32)
+        alpha = None  # opaque
         smask = doc.xref_get_key(xref, "SMask")
         if smask[0] == "xref":
             mpix = pymupdf.Pixmap(doc, int(smask[1].split()[0]))
@@ -905,7 +926,10 @@ def _ink_colour(page: pymupdf.Page, xref: int) -> tuple[np.ndarray, np.ndarray] 
     except (RuntimeError, ValueError) as exc:  # a broken or exotic image: no verdict
         log.debug("image %d unreadable: %s", xref, exc)
         return None
-    weight = alpha * (1.0 - rgb.min(axis=2).astype(np.float32) / 255.0)
+    darkest = np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
+    weight = _INK_OF_DARKEST[darkest]
+    if alpha is not None:
+        weight = alpha * weight
     total = float(weight.sum())
     if total <= 0:
         return None
@@ -955,7 +979,9 @@ def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine],
     rect = page.rect
     area = rect.width * rect.height
     # Listing the page's images reads its resources only; placing them interprets its content.
-    infos = page.get_image_info(xrefs=True) if page.get_images() else []
+    images = page.get_images()
+    decoded: dict[int, pymupdf.Pixmap] = {}
+    infos = _image_placements(page, images, decoded) if images else []
     if any(pymupdf.Rect(i["bbox"]).get_area() > 0.5 * area for i in infos):
         dpi = raster_dpi(rect.width, rect.height, 150)  # within the raster budget, like a scan
         img = render(page, dpi)
@@ -972,8 +998,8 @@ def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine],
             continue
         if xref not in colours:
             # Kept as two figures, not the weight map: a document's verdicts stay small.
-            inked = _ink_colour(page, xref)
-            colours[xref] = None if inked is None else (float((inked[0] > 0.5).mean()), inked[1])
+            inked = _ink_colour(page, xref, decoded.pop(xref, None))
+            colours[xref] = None if inked is None else (np.count_nonzero(inked[0] > 0.5) / inked[0].size, inked[1])
         got = colours[xref]
         if got is None:
             continue
@@ -994,6 +1020,33 @@ def find_marks_in_pdf_page(page: pymupdf.Page, lines: list[TextLine],
     if inks:
         marks += _pdf_signatures(page, lines, inks, drawings)
     return marks
+
+
+# Decoded images kept for the ink verdict while a page is read, up to this size each (a page
+# of big photos is not held in memory; those are decoded again when judged).
+DECODED_KEEP_PIXELS = 1_000_000
+
+
+def _image_placements(page: pymupdf.Page, images: list[tuple], decoded: dict[int, pymupdf.Pixmap]) -> list[dict]:
+    """`page.get_image_info(xrefs=True)` for the page's image list `images` (`page.get_images()`),
+    keeping each image's decoded pixmap in `decoded` by xref for the ink verdict (PyMuPDF's own
+    decodes every image once to match placements to xrefs by digest, then drops it).
+
+    Same matching as PyMuPDF's: a placement gets the xref whose decoded pixels have its digest
+    (the last such in the list), 0 where none has.
+    """
+    doc = page.parent
+    infos = page.get_textpage(flags=pymupdf.TEXT_PRESERVE_IMAGES).extractIMGINFO(hashes=True)
+    digests = {}
+    for item in images:
+        xref = item[0]
+        pix = pymupdf.Pixmap(doc, xref)
+        digests[pix.digest] = xref
+        if pix.w * pix.h <= DECODED_KEEP_PIXELS:
+            decoded[xref] = pix
+    for info in infos:
+        info["xref"] = digests.get(info["digest"], 0)
+    return infos
 
 
 def _round_box(b: tuple[float, ...]) -> tuple[float, float, float, float]:
