@@ -260,8 +260,18 @@ class PageReader:
         return self._engine
 
     def read(self, doc: pymupdf.Document, index: int) -> PageAnalysis:
+        page = self._guarded_read(doc, index, ocr=True)
+        assert page is not None
+        return page
+
+    def read_without_ocr(self, doc: pymupdf.Document, index: int) -> PageAnalysis | None:
+        """The page read from its text layer (or found empty); None if it needs OCR (the caller
+        has it read elsewhere: by a page worker)."""
+        return self._guarded_read(doc, index, ocr=False)
+
+    def _guarded_read(self, doc: pymupdf.Document, index: int, ocr: bool) -> PageAnalysis | None:
         try:
-            return self._read(doc, index)
+            return self._read(doc, index, ocr)
         except Exception as exc:
             if not is_input_fault(exc):
                 raise
@@ -269,7 +279,7 @@ class PageReader:
             name = Path(doc.name or "").name or "the file"
             raise InputError(f"{name}: 第 {index + 1} 页无法读取（page {index + 1} cannot be read: {one_line(exc, 160)}）") from exc
 
-    def _read(self, doc: pymupdf.Document, index: int) -> PageAnalysis:
+    def _read(self, doc: pymupdf.Document, index: int, ocr: bool = True) -> PageAnalysis | None:
         from extractors import marks  # heavy imports only when pages are read
 
         page = doc.load_page(index)
@@ -287,6 +297,8 @@ class PageReader:
             # An empty page needs no rendering or OCR (a scan of a blank back still has an image).
             text = PageText(page=index + 1, width=width, height=height, source="empty")
             return _analysis(text, [])
+        if not ocr:
+            return None
         dpi = raster_dpi(width, height, self.options.dpi)  # within the raster budget
         image = render(page, dpi)
         if min(image.shape[:2]) < 8:  # a sliver of a page: nothing to read on it

@@ -39,6 +39,9 @@ _ROLE_RE = "|".join(sorted(map(re.escape, SIGN_ROLES), key=len, reverse=True))
 _WORD_RE = "|".join(sorted(map(re.escape, SIGN_WORDS), key=len, reverse=True))
 _LABEL_RE = re.compile(
     rf"(?P<role>{_ROLE_RE})?\s*(?P<word>[（(]?\s*(?:{_WORD_RE})\s*[）)]?)?\s*(?P<colon>[:：])?")
+# A line holding neither a role nor a sign word has no label: skipped before `_LABEL_RE`, whose
+# parts are all optional and so match at every character.
+_ROLE_OR_WORD_RE = re.compile(f"{_ROLE_RE}|{_WORD_RE}")
 _SHORT_ROLES = {"编制", "审核", "批准", "复核", "校核", "审定", "签发"}
 # A sign word in running text (拒绝签名, 已签收, 签名的) is no label.
 _NARRATIVE_BEFORE = set("绝未后已请予并于应须需经为")
@@ -92,6 +95,8 @@ def find_labels(lines: list[TextLine]) -> list[SignLabel]:
         if len(stripped) <= 12 and stripped.endswith("意见") and line.confidence >= 0.85 and \
                 not _HAND_OPINION_START.match(stripped):
             out.append(SignLabel(stripped, li, line.bbox[0], line.bbox[2], True, False, ""))
+            continue
+        if not _ROLE_OR_WORD_RE.search(text):
             continue
         cumulative: list[float] | None = None
         for m in _LABEL_RE.finditer(text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +21,6 @@ from extractors.ingest import (
     InputError,
     PageReader,
     ReadOptions,
-    has_text_layer,
-    nothing_drawn,
     open_case_pdf,
     sha256_of,
 )
@@ -69,36 +67,48 @@ def read_case(path: Path, options: CheckOptions | None = None,
     digest = sha256_of(path)
     try:
         workers = options.workers or default_workers()
-        # Worker processes pay off only for pages that need OCR; text-layer pages read in ms.
-        workers = min(workers, _pages_needing_ocr(doc, options.read))
-        if workers <= 1:
-            reader = PageReader(options.read)
-            pages = []
-            for index in range(count):
-                pages.append(_read_one(reader, doc, index, path))
-                if progress:
-                    progress(index + 1, count)
+        reader = PageReader(options.read)
+        read: list[PageAnalysis | None] = [None] * count
+        done = 0
+
+        def record(index: int, page: PageAnalysis | None) -> None:
+            nonlocal done
+            read[index] = page
+            done += page is not None
+            if progress and page is not None:
+                progress(done, count)
+
+        # Worker processes pay off only for pages that need OCR (two or more of them): text-layer
+        # and empty pages are read here as they come (ms each), with no pass over the file first.
+        to_ocr: list[int] = []
+        if workers > 1 and options.read.force_ocr:
+            to_ocr = list(range(count))
         else:
-            pages = _read_parallel(path, count, options.read, workers, progress)
+            for index in range(count):
+                record(index, _read_one(reader, doc, index, path, ocr=workers <= 1))
+                if read[index] is None:
+                    to_ocr.append(index)
+        if len(to_ocr) > 1:
+            for index, page in _read_parallel(path, to_ocr, options.read, min(workers, len(to_ocr))):
+                record(index, page)
+        else:
+            for index in to_ocr:
+                record(index, _read_one(reader, doc, index, path))
     finally:
         doc.close()
+    pages = [p for p in read if p is not None]
     return assemble_case(path.name, digest, pages, options.classifier,
                          seconds=time.perf_counter() - started)
-
-
-def _pages_needing_ocr(doc, read: ReadOptions) -> int:
-    if read.force_ocr:
-        return doc.page_count
-    return sum(1 for page in doc if not has_text_layer(page) and not nothing_drawn(page))
 
 
 class PageReadError(InternalError, RuntimeError):
     """Reading a page failed inside casecheck (the page itself loaded): names file and page."""
 
 
-def _read_one(reader: PageReader, doc, index: int, path: Path) -> PageAnalysis:
+def _read_one(reader: PageReader, doc, index: int, path: Path, ocr: bool = True) -> PageAnalysis | None:
+    """The page read (None: it needs OCR and `ocr` is false)."""
     try:
-        return reader.read(doc, index)
+        return reader.read(doc, index) if ocr else reader.read_without_ocr(doc, index)
     except InputError:
         raise
     except Exception as exc:
@@ -126,19 +136,18 @@ def _worker_read(path_str: str, index: int) -> PageAnalysis:
         doc = pymupdf.open(path_str)
         _worker_docs[path_str] = doc
     assert _worker_reader is not None
-    return _read_one(_worker_reader, doc, index, Path(path_str))
+    page = _read_one(_worker_reader, doc, index, Path(path_str))
+    assert page is not None
+    return page
 
 
-def _read_parallel(path: Path, count: int, options: ReadOptions, workers: int,
-                   progress: ProgressCallback | None) -> list[PageAnalysis]:
-    pages: list[PageAnalysis | None] = [None] * count
+def _read_parallel(path: Path, indices: list[int], options: ReadOptions,
+                   workers: int) -> Iterator[tuple[int, PageAnalysis]]:
+    """(index, page) for the pages `indices`, read in `workers` processes, as they finish."""
     with spawn_pool(workers, then=_load_page_reader, then_args=(options,)) as pool:
-        futures = {pool.submit(_worker_read, str(path), i): i for i in range(count)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            pages[futures[future]] = future.result()
-            if progress:
-                progress(done, count)
-    return [p for p in pages if p is not None]
+        futures = {pool.submit(_worker_read, str(path), i): i for i in indices}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 # -- from pages to the case model ---------------------------------------------------------------
