@@ -162,7 +162,12 @@ def test_key_follows_options_runtime_and_models_not_threads(counting: None, tmp_
     assert base.path_for(_image(201)) != path
     assert base.path_for(image[:, :30]) != path  # the same bytes count only with the same shape
     key = engine_cache_key(base.engine)
-    assert key["model_files"] == {"rec": {"file": "rec.onnx", "bytes": 10}}
+    assert key["model_files"]["rec"]["file"] == "rec.onnx" and key["model_files"]["rec"]["bytes"] == 10
+    # Same name and size, other bytes (a model with its weights rounded): another key.
+    other = tmp_path / "other" / "rec.onnx"
+    other.parent.mkdir()
+    other.write_bytes(b"y" * 10)
+    assert get_engine("counting", model=other).path_for(image) != path
     assert "threads" not in key and "_session" not in key
 
 

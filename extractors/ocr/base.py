@@ -6,6 +6,8 @@ Engines are chosen by name through `extractors.ocr.get_engine` (configuration, n
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -62,12 +64,29 @@ def engine_cache_key(engine: OcrEngine) -> dict[str, Any]:
     return key
 
 
+@functools.lru_cache(maxsize=32)
+def _digest_of(path: Path, size: int, mtime_ns: int) -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """A short content digest of a model file: two files of one name and size (a model with its
+    weights rounded, say) must not share cached readings. Hashed once per process per file."""
+    stat = path.stat()
+    return _digest_of(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
 def _plain(value: object) -> Any:
     """`value` as JSON data for a cache key, or None when it is a live object with no plain form."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Path):
-        return {"file": value.name, "bytes": value.stat().st_size} if value.is_file() else str(value)
+        return {"file": value.name, "bytes": value.stat().st_size, "digest": file_digest(value)} \
+            if value.is_file() else str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if "thread" not in f.name}
     if isinstance(value, BaseModel):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,7 @@ import cv2
 import numpy as np
 
 from extractors.ocr.base import OcrReading, OcrUnavailable, upright
+from extractors.ocr.bf16 import bf16_where_shown
 from extractors.ocr.common import (
     ink_regions,
     looks_blank,
@@ -46,6 +48,8 @@ from extractors.ocr.runtime import RuntimeChoice, SessionIdentity, open_model, r
 from models.case import TextLine
 
 log = logging.getLogger(__name__)
+
+MODELS_ENV = "CASECHECK_OCR_MODELS"
 
 # Preferred model files in rapidocr's `models/` folder, best first; a glob is the last resort.
 _MODEL_NAMES: dict[str, tuple[str, ...]] = {
@@ -103,13 +107,18 @@ def _models_dir() -> Path:
 
 
 def find_model(kind: str, given: str | Path | None = None) -> Path:
-    """The ONNX file for `kind` (det/rec/cls): `given`, or one bundled with rapidocr; never a download."""
+    """The ONNX file for `kind` (det/rec/cls): `given`, else one in the folder named by env
+    CASECHECK_OCR_MODELS (models of one's own, or `scripts/bf16_emulation.py`'s), else one bundled
+    with rapidocr; never a download."""
     if given:
         path = Path(given)
         if not path.is_file():
             raise OcrUnavailable(f"rapidocr {kind} model not found: {path}")
         return path
-    folder = _models_dir()
+    own = os.environ.get(MODELS_ENV, "").strip()
+    folder = Path(own).expanduser() if own else _models_dir()
+    if own and not folder.is_dir():
+        raise OcrUnavailable(f"{MODELS_ENV} names no folder: {folder}")
     for name in _MODEL_NAMES[kind]:
         if (folder / name).is_file():
             return folder / name
@@ -323,7 +332,8 @@ class RapidOcrEngine:
         self.model_files = {"det": find_model("det", det_model), "cls": find_model("cls", cls_model),
                             "rec": find_model("rec", rec_model)}
         # runtime/device/precision: arguments, else CASECHECK_OCR_RUNTIME/_DEVICE/_PRECISION.
-        choice = resolve_choice(runtime, device, precision)
+        # With no precision asked for, bf16 where this machine has shown that it keeps the text.
+        choice = bf16_where_shown(resolve_choice(runtime, device, precision), self.model_files)
         self.det = _Detector(self.model_files["det"], self.threads, self.settings, choice)
         self.cls = _Classifier(self.model_files["cls"], self.settings, choice)
         self.rec = _Recognizer(self.model_files["rec"], self.threads, self.settings, choice)

@@ -4,7 +4,9 @@ Configuration picks the runtime, never code:
 
     CASECHECK_OCR_RUNTIME   openvino | onnxruntime | auto (default: OpenVINO where it pays, see below)
     CASECHECK_OCR_DEVICE    cpu | cuda | auto (default: a CUDA GPU when one is usable, else CPU)
-    CASECHECK_OCR_PRECISION f32 | bf16 | f16, for every model, or per model: "det=bf16,rec=f32"
+    CASECHECK_OCR_PRECISION auto | f32 | bf16 | f16, for every model, or per model: "det=bf16,rec=f32"
+                            (default auto: f32, or bf16 on OpenVINO where this machine has shown
+                            that bf16 reads what f32 reads, see `extractors.ocr.bf16`)
     CASECHECK_CACHE_DIR     where compiled models are kept (default ~/.cache/casecheck), under ov/
 
 `open_model(path, kind, threads, choice)` gives a `ModelSession` whatever the runtime: one
@@ -51,11 +53,9 @@ PRECISIONS: tuple[Precision, ...] = ("f32", "bf16", "f16")
 _RUNTIME_ALIASES = {"ov": "openvino", "ort": "onnxruntime", "onnx": "onnxruntime"}
 _DEVICE_ALIASES = {"gpu": "cuda"}
 
-# Precision per model when nothing is configured. f32 everywhere: bf16 runs only where the CPU
-# has it (AVX-512 BF16 / AMX; this project's 2-core AVX2 machine has neither and OpenVINO then
-# computes in f32 whatever the hint), and it has not been shown there to keep the text read
-# (bench_ocr.py --precision measures it). OpenVINO would pick bf16 by itself on such CPUs, so the
-# hint is always given explicitly.
+# Precision per model when nothing is configured: f32, unless `extractors.ocr.bf16` finds that
+# this CPU computes bf16 and has shown it to read what f32 reads. OpenVINO would pick bf16 by
+# itself on such CPUs, untried, so the hint is always given explicitly.
 DEFAULT_PRECISION: dict[str, Precision] = {"det": "f32", "rec": "f32", "cls": "f32"}
 
 
@@ -68,6 +68,9 @@ class RuntimeChoice(BaseModel):
     device: Device
     precision: dict[str, Precision]
     cache_dir: Path | None  # None: no on-disk model cache
+    # A precision was asked for (argument or env): nothing else may change it. Otherwise bf16 may
+    # be taken where this machine has shown it keeps the text read (`extractors.ocr.bf16`).
+    precision_asked: bool = False
 
     def precision_of(self, kind: str) -> Precision:
         return self.precision.get(kind, "f32")
@@ -190,11 +193,14 @@ def resolve_choice(runtime: str | None = None, device: str | None = None,
     chosen_device = resolve_device(device)
     chosen_runtime: Runtime = "onnxruntime" if chosen_device == "cuda" else resolve_runtime(runtime)
     if isinstance(precision, dict):
-        per_model = parse_precision(",".join(f"{k}={v}" for k, v in precision.items()))
+        asked = ",".join(f"{k}={v}" for k, v in precision.items())
     else:
-        per_model = parse_precision(precision if precision is not None else os.environ.get(PRECISION_ENV))
-    return RuntimeChoice(runtime=chosen_runtime, device=chosen_device, precision=per_model,
-                         cache_dir=cache_root() / "ov")
+        asked = precision if precision is not None else os.environ.get(PRECISION_ENV, "")
+    asked = asked.strip()
+    if asked.lower() == "auto":
+        asked = ""
+    return RuntimeChoice(runtime=chosen_runtime, device=chosen_device, precision=parse_precision(asked),
+                         cache_dir=cache_root() / "ov", precision_asked=bool(asked))
 
 
 # -- OpenVINO ---------------------------------------------------------------------------------------
