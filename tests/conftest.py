@@ -291,6 +291,31 @@ def probe_report() -> list[str]:
     return _PROBE_LINES
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Settle before any test whether this machine runs the OCR models in bf16 (a one-off check
+    of some seconds where OpenVINO meets a CPU with bf16; nothing elsewhere), so that no test with
+    a time limit pays for it; the verdict is printed with the probes."""
+    from extractors.ocr import OcrUnavailable, bf16
+    from extractors.ocr.runtime import resolve_choice
+
+    try:
+        choice = resolve_choice()
+    except ValueError:  # a bad CASECHECK_OCR_* setting: the tests that need OCR will say so
+        return
+    if choice.precision_asked or choice.runtime != "openvino" or choice.device != "cpu" or not bf16.cpu_has_bf16():
+        return
+    try:
+        from extractors.ocr.rapid import find_model
+
+        models = {kind: find_model(kind) for kind in ("det", "rec", "cls")}
+    except OcrUnavailable:
+        return
+    bf16.bf16_where_shown(choice, models)
+    verdict = bf16.kept_verdict(choice.cache_dir, models) if choice.cache_dir else None
+    if verdict is not None:
+        _PROBE_LINES.append(f"bf16 check on this CPU: OCR in {'bf16' if verdict.ok else 'f32'} ({verdict.reason})")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _PROBE_LINES:

@@ -233,7 +233,8 @@ def test_engine_identity_names_the_runtime(monkeypatch: pytest.MonkeyPatch, tmp_
     key = engine_cache_key(ort_engine)
     assert key["inference"]["rec"] == {"runtime": "onnxruntime", "device": "cpu", "precision": "f32"}
     if runtime.openvino_importable():
-        ov_engine = RapidOcrEngine(threads=1, runtime="openvino", device="cpu")
+        # f32 asked for: with no precision asked, a CPU with bf16 may run bf16 (tests/test_ocr_bf16_choice.py).
+        ov_engine = RapidOcrEngine(threads=1, runtime="openvino", device="cpu", precision="f32")
         assert ov_engine.runtime_label() == "openvino/cpu/f32"
         assert engine_cache_key(ov_engine) != key  # a replayed reading is never another runtime's
 

@@ -176,6 +176,11 @@ def bf16_verified(cache_dir: Path | None, models: dict[str, Path]) -> bool:
     return verdict.ok
 
 
+def kept_verdict(cache_dir: Path, models: dict[str, Path]) -> Bf16Verdict | None:
+    """The verdict kept for this machine and these models, if the check has run."""
+    return _load(verdict_path(cache_dir, models))
+
+
 def _load(path: Path) -> Bf16Verdict | None:
     try:
         return Bf16Verdict.model_validate_json(path.read_text("utf-8"))
@@ -281,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         print("this CPU has no bf16 arithmetic (AMX / AVX512-BF16): the OCR models run in f32")
         return 0
     bf16_verified(cache_dir, models)
-    verdict = _load(verdict_path(cache_dir, models))
+    verdict = kept_verdict(cache_dir, models)
     print(verdict.model_dump_json(indent=1) if verdict else "no verdict could be kept (see the log)")
     return 0
 
