@@ -44,6 +44,18 @@ def dpi_value(text: str) -> int:
     return dpi
 
 
+def precision_value(text: str) -> str:
+    """auto, f32, bf16, f16, or per model (det=bf16,rec=f32): checked here, passed on as written."""
+    from extractors.ocr.runtime import parse_precision
+
+    if text.strip().lower() != "auto":
+        try:
+            parse_precision(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"--precision {text!r}: {exc}") from None
+    return text
+
+
 def workers_value(text: str) -> int:
     """0 (the default: one per core) up to MAX_WORKERS; more is capped, negative refused."""
     try:
@@ -188,8 +200,10 @@ def _stuck(message: str) -> None:
 
 
 def _ocr_runtime(args: argparse.Namespace) -> None:
-    """--runtime/--device as CASECHECK_OCR_RUNTIME/_DEVICE, which the page workers inherit."""
-    for value, name in ((args.runtime, "CASECHECK_OCR_RUNTIME"), (args.device, "CASECHECK_OCR_DEVICE")):
+    """--runtime/--device/--precision as CASECHECK_OCR_RUNTIME/_DEVICE/_PRECISION, which the page
+    workers inherit."""
+    for value, name in ((args.runtime, "CASECHECK_OCR_RUNTIME"), (args.device, "CASECHECK_OCR_DEVICE"),
+                        (getattr(args, "precision", None), "CASECHECK_OCR_PRECISION")):
         if value:
             os.environ[name] = value
 
@@ -409,6 +423,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "env CASECHECK_OCR_RUNTIME")
     check.add_argument("--device", default=None, choices=("auto", "cpu", "cuda"),
                        help="run OCR on the CPU or an NVIDIA GPU (default auto); env CASECHECK_OCR_DEVICE")
+    check.add_argument("--precision", default=None, type=precision_value, metavar="P",
+                       help="arithmetic of the OCR models: auto (default: bf16 on OpenVINO where this machine "
+                            "has shown it reads as f32 does, else f32), f32, bf16, or per model (det=bf16,rec=f32); "
+                            "env CASECHECK_OCR_PRECISION")
     check.add_argument("--dpi", type=dpi_value, default=150, help="resolution pages are read at (default 150)")
     check.add_argument("--workers", type=workers_value, default=0,
                        help="page-reading processes (default: one per core, at most 4)")

@@ -142,3 +142,31 @@ def test_output_folder_that_is_a_file_exits_2_before_reading(tmp_path: Path,
     lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
     assert len(lines) == 1 and "is a file" in lines[0]
     assert taken.read_text(encoding="utf-8") == "an archivist's notes"
+
+
+def test_precision_is_checked_and_handed_to_the_page_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """--precision goes to CASECHECK_OCR_PRECISION (the page workers inherit it); a wrong value is
+    one line and exit 2 before anything is read."""
+    import os
+
+    from service import cli
+
+    # Recorded, then removed: whatever the CLI sets is undone after the test.
+    monkeypatch.setenv("CASECHECK_OCR_PRECISION", "")
+    monkeypatch.delenv("CASECHECK_OCR_PRECISION")
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", str(BORN_DIGITAL), "-o", str(tmp_path / "bad"), "--precision", "rec=int4"])
+    assert stopped.value.code == 2 and "int4" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
+    seen: list[str | None] = []
+
+    def settings_only(args: object) -> int:  # the check itself stands aside: only the settings matter
+        cli._ocr_runtime(args)  # type: ignore[arg-type]
+        seen.append(os.environ.get("CASECHECK_OCR_PRECISION"))
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_check", settings_only)
+    for value in ("det=bf16,rec=f32", "auto"):
+        main(["check", str(BORN_DIGITAL), "-o", str(tmp_path / "out"), "--precision", value])
+    assert seen == ["det=bf16,rec=f32", "auto"]
