@@ -155,3 +155,14 @@ def test_the_comparison_runs_for_real(models: dict[str, Path]) -> None:
     if not bf16.cpu_has_bf16():
         refused = bf16.measure(models)
         assert not refused.ok and "does not compute" in refused.reason
+
+
+def test_no_check_where_no_verdict_can_be_kept(monkeypatch: pytest.MonkeyPatch, models: dict[str, Path],
+                                               tmp_path: Path) -> None:
+    """A cache folder that cannot be made: f32, unchecked (each process would check again)."""
+    checks = _bf16_cpu(monkeypatch, GOOD)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", "utf-8")
+    assert not bf16_verified(blocked / "ov", models)
+    assert not bf16_verified(None, models)
+    assert checks.runs == 0

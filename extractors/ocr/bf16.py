@@ -144,9 +144,10 @@ run_check: Callable[[dict[str, Path]], Bf16Verdict] = _run_check
 def bf16_verified(cache_dir: Path | None, models: dict[str, Path]) -> bool:
     """bf16 has been shown on this machine to read what f32 reads (checked once, then remembered).
 
-    With no cache folder (or an unwritable one) the check runs in this process's lifetime only."""
+    Where no verdict can be kept (no cache folder, or one that cannot be written) nothing is
+    checked and the answer is no: every process would otherwise pay for the check again."""
     if cache_dir is None:
-        return run_check(models).ok
+        return False
     path = verdict_path(cache_dir, models)
     known = _load(path)
     if known is not None:
@@ -155,8 +156,8 @@ def bf16_verified(cache_dir: Path | None, models: dict[str, Path]) -> bool:
         cache_dir.mkdir(parents=True, exist_ok=True)
         lock = open(path.with_suffix(".lock"), "a+")  # noqa: SIM115 (held across the check)
     except OSError as exc:
-        log.warning("bf16 verdict folder %s unusable (%s); checking without keeping the verdict", cache_dir, exc)
-        return run_check(models).ok
+        log.warning("bf16 not tried: its verdict cannot be kept in %s (%s); OCR models run in f32", cache_dir, exc)
+        return False
     with lock:
         _lock(lock)  # page workers starting together: one checks, the others read its verdict
         known = _load(path)
@@ -165,9 +166,12 @@ def bf16_verified(cache_dir: Path | None, models: dict[str, Path]) -> bool:
         started = time.perf_counter()
         verdict = run_check(models)
         verdict.checked_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(verdict.model_dump_json(indent=1), "utf-8")
-        tmp.replace(path)
+        try:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(verdict.model_dump_json(indent=1), "utf-8")
+            tmp.replace(path)
+        except OSError as exc:  # a full disk: this process still knows the answer
+            log.warning("bf16 verdict could not be kept in %s (%s)", path, exc)
     took = time.perf_counter() - started
     if verdict.ok:
         log.info("bf16 checked on this CPU in %.0f s: %s; OCR models run in bf16", took, verdict.reason)
