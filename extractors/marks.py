@@ -737,8 +737,9 @@ def _zones(labels: list[_Label], label_x1: list[float], lines: list[TextLine], p
     W, H = pg.W, pg.H
     rows = [pg.y((lines[lab.line].bbox[1] + lines[lab.line].bbox[3]) / 2) for lab in labels]
     label_lines = {lab.line for lab in labels}
+    boxes = [pg.box(ln.bbox) for ln in lines]  # each line's box in pixels, once for every label
     # Which lines are print by the strict test: they end zones (labels count as print too).
-    is_print = [li in label_lines or _looks_printed(ln.text, ln, text_h, pg.blue_share(pg.box(ln.bbox)), False)
+    is_print = [li in label_lines or _looks_printed(ln.text, ln, text_h, pg.blue_share(boxes[li]), False)
                 for li, ln in enumerate(lines)]
     for k, lab in enumerate(labels):
         cy = rows[k]
@@ -767,7 +768,7 @@ def _zones(labels: list[_Label], label_x1: list[float], lines: list[TextLine], p
                 # only the lower right part of the cell is the signing zone.
                 x0 = rule_x + int(0.3 * (right - rule_x))
                 top = top + int(0.5 * (bottom - top))
-            right = _print_stop(lab, lines, is_print, pg, x0 + 2 * th, right, cy, th)
+            right = _print_stop(lab, lines, is_print, boxes, x0 + 2 * th, right, cy, th)
             zones.append(_Zone(lab, (x0, top + 2, right - 2, bottom - 1), cy, True))
             continue
         if lab.opinion_cell:
@@ -780,14 +781,13 @@ def _zones(labels: list[_Label], label_x1: list[float], lines: list[TextLine], p
         rule_x = _first_rule_col(pg.border, lx1 + th // 2, x_end, band0, band1)
         if rule_x is not None:
             x_end = rule_x
-        x_end = _print_stop(lab, lines, is_print, pg, lx1 + 2 * th, x_end, cy, th)
+        x_end = _print_stop(lab, lines, is_print, boxes, lx1 + 2 * th, x_end, cy, th)
         # Signatures overrun their row (a second row of names, a big flourish) down to the next
         # printed line or label row that starts at or before the zone.
         y0, y1 = max(0, cy - int(0.8 * th)), min(H, cy + int(2.2 * th))
-        for li, ln in enumerate(lines):
+        for li, (bx0, by0, bx1, by1) in enumerate(boxes):
             if li == lab.line:
                 continue
-            bx0, by0, bx1, by1 = pg.box(ln.bbox)
             if bx0 > lx1 + th or bx1 <= lx1:
                 continue
             if not is_print[li]:
@@ -800,19 +800,19 @@ def _zones(labels: list[_Label], label_x1: list[float], lines: list[TextLine], p
     return zones
 
 
-def _print_stop(lab: _Label, lines: list[TextLine], is_print: list[bool], pg: _Page, x_from: int, x_end: int,
-                cy: int, th: int) -> int:
+def _print_stop(lab: _Label, lines: list[TextLine], is_print: list[bool], boxes: list[tuple[int, int, int, int]],
+                x_from: int, x_end: int, cy: int, th: int) -> int:
     """Where printed text further along the label's row (性别, 日期：) ends its zone.
 
     Only print some way past the label counts (a typed name right after a role label is the
     zone's content, not its end); after 签名： only a field label (with a colon) does, since a
-    legible signature there can read like print.
+    legible signature there can read like print. `boxes`: each line's box in pixels.
     """
     stop = x_end
     for li, ln in enumerate(lines):
         if li == lab.line or not is_print[li]:
             continue
-        bx0, by0, _bx1, by1 = pg.box(ln.bbox)
+        bx0, by0, _bx1, by1 = boxes[li]
         if not (x_from <= bx0 < stop) or by1 < cy - th // 2 or by0 > cy + th // 2:
             continue
         if not lab.hand_only or ":" in ln.text or "：" in ln.text:

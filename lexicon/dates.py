@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lexicon.text import CJK, Joined, compact, fold, scan_lines, squeeze
 from models.case import FieldValue, TextLine
@@ -161,7 +162,14 @@ def dates_in(joined: Joined) -> list[DateMatch]:
 
 def date_hits(joined: Joined) -> list[tuple[int, int, str, float]]:
     """Dates in joined text as (start, end, ISO date, confidence factor)."""
-    return [(d.start, d.end, d.date.isoformat(), 0.9 if d.repaired else 1.0) for d in dates_in(joined)]
+    return list(_date_hits_in(joined.folded))
+
+
+@lru_cache(maxsize=8192)
+def _date_hits_in(folded: str) -> tuple[tuple[int, int, str, float], ...]:
+    # Memoised by text: a line or run recurs on many pages (headers, footers, form rows), and
+    # the hits depend on the folded text alone (immutable tuples, copied into a list per call).
+    return tuple((d.start, d.end, d.date.isoformat(), 0.9 if d.repaired else 1.0) for d in scan_dates(folded))
 
 
 def find_dates(lines: Sequence[TextLine], page: int = 1) -> list[FieldValue]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -297,7 +298,14 @@ def numbers_in(joined: Joined) -> list[tuple[int, int, NumberParts]]:
 
 def number_hits(joined: Joined) -> list[tuple[int, int, str, float]]:
     """Numbers in joined text as (start, end, canonical text, confidence factor)."""
-    return [(s, e, p.text, confidence_penalty(p)) for s, e, p in numbers_in(joined)]
+    return list(_number_hits_in(joined.folded))
+
+
+@lru_cache(maxsize=8192)
+def _number_hits_in(folded: str) -> tuple[tuple[int, int, str, float], ...]:
+    # Memoised by text, like dates' hits: they depend on the folded text alone.
+    squeezed, index = compact(folded)
+    return tuple((index[s], index[e - 1] + 1, p.text, confidence_penalty(p)) for s, e, p in _scan(squeezed))
 
 
 def find_numbers(lines: Sequence[TextLine], page: int = 1) -> list[FieldValue]:

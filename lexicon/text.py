@@ -37,8 +37,14 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Any whitespace: `\s` on str patterns is the test `str.isspace` makes (Py_UNICODE_ISSPACE).
+_ANY_SPACE_RE = re.compile(r"\s")
+
+
 def compact(text: str) -> tuple[str, list[int]]:
     """The text without whitespace, and for each kept character its index in `text`."""
+    if _ANY_SPACE_RE.search(text) is None:
+        return text, list(range(len(text)))  # most lines: nothing to drop, no per-character loop
     kept = [(i, c) for i, c in enumerate(text) if not c.isspace()]
     return "".join(c for _, c in kept), [i for i, _ in kept]
 
