@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import stat
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -196,6 +197,7 @@ def text_layer_lines(page: pymupdf.Page, textpage: pymupdf.TextPage | None = Non
     """Lines of a page's text layer, in points of the page as displayed, in reading order."""
     lines: list[TextLine] = []
     matrix = page.rotation_matrix  # text coordinates are unrotated; show them as displayed
+    upright = tuple(matrix) == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     data = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT, textpage=textpage or text_page(page))
     for block in data.get("blocks", []):
         for line in block.get("lines", []):
@@ -203,8 +205,14 @@ def text_layer_lines(page: pymupdf.Page, textpage: pymupdf.TextPage | None = Non
             text = xml_safe("".join(span["text"] for span in line["spans"])).strip()
             if not text:
                 continue
-            rect = pymupdf.Rect(line["bbox"]) * matrix
-            lines.append(TextLine(text=text, bbox=(rect.x0, rect.y0, rect.x1, rect.y1)))
+            bbox = line["bbox"]
+            if upright and array("f", bbox).tolist() == list(bbox):
+                # What MuPDF's identity transform returns, without its Python Rect round trip:
+                # x * 1 + y * 0 + 0 in float is x for a float-exact x, except -0.0 becomes 0.0.
+                x0, y0, x1, y1 = (v + 0.0 for v in bbox)
+            else:
+                x0, y0, x1, y1 = pymupdf.Rect(bbox) * matrix
+            lines.append(TextLine(text=text, bbox=(x0, y0, x1, y1)))
     return _merge_same_row(lines)
 
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from models.case import FieldValue, TextLine
 from models.report import BBox
@@ -145,7 +146,7 @@ class Joined:
                 parts.append(seps[k])
                 owner.extend([(-1, -1)] * len(seps[k]))
             parts.append(line.text)
-            owner.extend((k, o) for o in range(len(line.text)))
+            owner.extend(zip(repeat(k), range(len(line.text))))  # (k, offset) per character, in C
         text = "".join(parts)
         return cls(page=page, lines=list(lines), text=text, folded=fold(text), owner=owner)
 
