@@ -1,7 +1,8 @@
 """Does bf16 keep the text read? Measured on any CPU by emulating bf16 arithmetic in ONNX Runtime.
 
     PYTHONPATH=/path/to/onnx .venv/bin/python scripts/bf16_emulation.py [--pages 40] [--out DIR]
-        [--models DIR]          # only write the emulated models into DIR (for CASECHECK_OCR_MODELS)
+        [--models DIR]          # where the emulated models go (default /tmp/casecheck-bf16-models)
+        [--only-models]         # write them and stop (then CASECHECK_OCR_MODELS=DIR/bf16 for a run)
 
 bf16 on AMX / AVX512-BF16 (what OpenVINO's bf16 hint runs there) multiplies bf16 operands and
 accumulates in f32. This script writes copies of the OCR models that compute exactly that in f32
