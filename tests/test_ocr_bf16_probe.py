@@ -25,22 +25,11 @@ import numpy as np
 import pymupdf
 import pytest
 
-from extractors.ocr import runtime
+from extractors.ocr import bf16, runtime
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "samples" / "fixed" / "demo-500-000.pdf"
 PAGES = (1, 3, 4, 5, 6, 8, 9, 10)
-
-
-def _cpu_flags() -> set[str]:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
 
 
 def _pages() -> list[np.ndarray]:
@@ -77,8 +66,7 @@ def measure() -> dict[str, object]:
 
 
 def test_bf16_reads_what_f32_reads(tmp_path: Path, probe_report: list[str]) -> None:
-    flags = _cpu_flags()
-    if not ({"amx_bf16", "avx512_bf16"} & flags) or not runtime.openvino_importable():
+    if not bf16.cpu_has_bf16() or not runtime.openvino_importable():
         pytest.skip("this CPU has no bf16 arithmetic (AMX / AVX512-BF16), or OpenVINO is missing")
     # A process of its own: a runtime that crashes compiling bf16 must not take the suite with it.
     script = "import json; from tests.test_ocr_bf16_probe import measure; print(json.dumps(measure()))"

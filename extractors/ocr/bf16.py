@@ -35,7 +35,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from extractors.ocr.base import file_digest
-from extractors.ocr.runtime import RuntimeChoice, cache_root
+from extractors.ocr.runtime import RuntimeChoice, cache_root, cpu_info
 
 log = logging.getLogger(__name__)
 
@@ -71,31 +71,9 @@ class Bf16Verdict(BaseModel):
     checked_at: str = ""
 
 
-def cpu_flags() -> set[str]:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
 def cpu_has_bf16() -> bool:
     """The CPU multiplies bf16 in hardware (AMX or AVX512-BF16); elsewhere a bf16 hint runs f32."""
-    return bool(set(BF16_FLAGS) & cpu_flags())
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
+    return bool(set(BF16_FLAGS) & cpu_info()[1])
 
 
 def _openvino_version() -> str:
@@ -109,7 +87,8 @@ def _openvino_version() -> str:
 
 def verdict_path(cache_dir: Path, models: dict[str, Path]) -> Path:
     """Where the verdict for this CPU, OpenVINO and these model files is kept."""
-    identity = {"cpu": _cpu_name(), "flags": sorted(set(BF16_FLAGS) & cpu_flags()),
+    name, flags = cpu_info()
+    identity = {"cpu": name, "flags": sorted(set(BF16_FLAGS) & flags),
                 "openvino": _openvino_version(), "check": CHECK_VERSION,
                 "models": {kind: [path.name, file_digest(path)] for kind, path in sorted(models.items())}}
     key = hashlib.blake2b(json.dumps(identity, sort_keys=True).encode(), digest_size=8).hexdigest()

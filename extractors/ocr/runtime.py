@@ -26,6 +26,7 @@ CACHE_DIR), so the next process (a page worker, the next `casecheck check`) load
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -109,16 +110,26 @@ def openvino_importable() -> bool:
     return True
 
 
-def cpu_has_avx512() -> bool:
-    """The CPU offers AVX-512 (Linux: /proc/cpuinfo), where OpenVINO's CPU kernels pay off."""
+@functools.lru_cache(maxsize=1)
+def cpu_info() -> tuple[str, frozenset[str]]:
+    """(model name, flags) of the CPU from /proc/cpuinfo (Linux); ("unknown", {}) elsewhere."""
+    name, flags = "unknown", frozenset[str]()
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
             for line in fh:
-                if line.startswith("flags"):
-                    return "avx512f" in line.split()
+                if line.startswith("model name") and name == "unknown":
+                    name = line.split(":", 1)[1].strip()
+                elif line.startswith("flags"):
+                    flags = frozenset(line.split(":", 1)[1].split())
+                    break
     except OSError:
         pass
-    return False
+    return name, flags
+
+
+def cpu_has_avx512() -> bool:
+    """The CPU offers AVX-512, where OpenVINO's CPU kernels pay off."""
+    return "avx512f" in cpu_info()[1]
 
 
 def resolve_runtime(requested: str | None = None) -> Runtime:
